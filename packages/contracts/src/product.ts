@@ -1,0 +1,70 @@
+import { positiveMoneyCents } from '@order-system/platform';
+import { z } from 'zod';
+import { expected, MAX_ITEMS, MAX_STOCK, productId, quantity, uuid } from './fields.js';
+
+const name = z.string(expected('a string')).trim().min(1, 'must not be blank').max(200, 'must be at most 200 characters');
+const description = z.string(expected('a string')).max(2000, 'must be at most 2000 characters');
+const stock = z
+  .number(expected('an integer'))
+  .int('must be an integer')
+  .min(0, 'must be greater than or equal to 0')
+  .max(MAX_STOCK, `must be at most ${MAX_STOCK}`);
+
+export const productCreateBody = z.strictObject(
+  { name, description: description.default(''), price: positiveMoneyCents, stock },
+  expected('a JSON object'),
+);
+export type ProductCreate = z.infer<typeof productCreateBody>;
+
+export const productPatchBody = z
+  .strictObject({ name, description, price: positiveMoneyCents, stock }, expected('a JSON object'))
+  .partial()
+  .refine((value) => Object.keys(value).length > 0, 'must change at least one field');
+export type ProductPatch = z.infer<typeof productPatchBody>;
+
+/** The product as the product service answers it. */
+export const productJson = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  description: z.string(),
+  price: z.string(),
+  stock: z.number().int(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type ProductJson = z.infer<typeof productJson>;
+
+export const reservationItemInput = z.strictObject({ product_id: productId, quantity }, expected('an object'));
+
+export const reservationBody = z.strictObject(
+  {
+    reservation_id: uuid,
+    items: z
+      .array(reservationItemInput, expected('an array'))
+      .min(1, 'must not be empty')
+      .max(MAX_ITEMS, `must have at most ${MAX_ITEMS} items`),
+  },
+  expected('a JSON object'),
+);
+export type ReservationRequest = z.infer<typeof reservationBody>;
+
+export const reservationJson = z.object({
+  reservation_id: z.string(),
+  status: z.enum(['ACTIVE', 'RELEASED']),
+  items: z.array(z.object({ product_id: z.number().int(), quantity: z.number().int(), unit_price: z.string(), name: z.string() })),
+  created_at: z.string(),
+  released_at: z.string().nullable(),
+});
+export type ReservationJson = z.infer<typeof reservationJson>;
+
+export const tokenBody = z.strictObject(
+  {
+    username: z.string(expected('a string')).min(1, 'must not be empty').max(200),
+    password: z.string(expected('a string')).min(1, 'must not be empty').max(200),
+  },
+  expected('a JSON object'),
+);
+export const refreshBody = z.strictObject(
+  { refresh: z.string(expected('a string')).min(1, 'must not be empty').max(4096) },
+  expected('a JSON object'),
+);

@@ -1,0 +1,53 @@
+import type { RequestHandler } from 'express';
+import { ForbiddenError, UnauthorizedError } from '../errors.js';
+import type { Claims, Role, TokenService } from './tokens.js';
+
+declare global {
+  namespace Express {
+    interface Request {
+      auth?: Claims;
+    }
+  }
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9\-_.]+)$/;
+
+/**
+ * Reads `Authorization: Bearer <jwt>` when present and sets `req.auth`. A header that is
+ * present but malformed or invalid is a 401 even where a token is optional.
+ */
+export function authenticate(tokens: TokenService): RequestHandler {
+  return (req, _res, next) => {
+    const header = req.headers.authorization;
+    if (header === undefined) {
+      next();
+      return;
+    }
+    const match = BEARER.exec(header);
+    if (!match?.[1]) {
+      next(new UnauthorizedError('Authorization header must be "Bearer <token>"'));
+      return;
+    }
+    try {
+      req.auth = tokens.verify(match[1], 'access');
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+/** 401 without a valid token, 403 with a valid token of another role. */
+export function requireRole(...roles: Role[]): RequestHandler {
+  return (req, _res, next) => {
+    if (!req.auth) {
+      next(new UnauthorizedError());
+      return;
+    }
+    if (!roles.includes(req.auth.role)) {
+      next(new ForbiddenError());
+      return;
+    }
+    next();
+  };
+}

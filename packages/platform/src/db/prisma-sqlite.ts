@@ -1,0 +1,96 @@
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { Mutex } from '../mutex.js';
+
+type DriverAdapter = Awaited<ReturnType<PrismaBetterSqlite3['connect']>>;
+type Transaction = Awaited<ReturnType<DriverAdapter['startTransaction']>>;
+
+export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
+/**
+ * A driver adapter factory that serializes every query and transaction of one Prisma client
+ * through one lock.
+ *
+ * Why: @prisma/adapter-better-sqlite3 shares a single connection, and its own mutex covers only
+ * transactions. A query issued outside a transaction while another request's interactive
+ * transaction is open would run inside that transaction: it would read uncommitted rows, and
+ * its write would vanish if that transaction rolled back. Holding one lock from BEGIN to
+ * COMMIT/ROLLBACK, and around each lone query, closes that hole.
+ *
+ * It also makes transactions take SQLite's write lock up front (BEGIN IMMEDIATE), so a
+ * transaction that reads and then writes never fails with SQLITE_BUSY against another process.
+ */
+export class SerializedSqliteAdapterFactory {
+  readonly provider = 'sqlite' as const;
+  readonly adapterName: string;
+  readonly #inner: PrismaBetterSqlite3;
+  readonly #lock = new Mutex();
+
+  constructor(databaseFile: string) {
+    this.#inner = new PrismaBetterSqlite3({ url: databaseFile, timeout: SQLITE_BUSY_TIMEOUT_MS });
+    this.adapterName = this.#inner.adapterName;
+  }
+
+  async connect(): Promise<DriverAdapter> {
+    const adapter = await this.#inner.connect();
+    configureConnection(adapter);
+    return serialize(adapter, this.#lock);
+  }
+}
+
+function configureConnection(adapter: DriverAdapter): void {
+  // The adapter keeps its better-sqlite3 handle in a public `client` field.
+  const db = (adapter as unknown as { client: BetterSqlite3.Database }).client;
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  const prepare = db.prepare.bind(db);
+  db.prepare = ((sql: string) => prepare(sql === 'BEGIN' ? 'BEGIN IMMEDIATE' : sql)) as typeof db.prepare;
+}
+
+function serialize(adapter: DriverAdapter, lock: Mutex): DriverAdapter {
+  const overrides: Partial<DriverAdapter> = {
+    queryRaw: (query) => lock.run(() => adapter.queryRaw(query)),
+    executeRaw: (query) => lock.run(() => adapter.executeRaw(query)),
+    executeScript: (script) => lock.run(() => adapter.executeScript(script)),
+    startTransaction: async (isolationLevel) => {
+      const release = await lock.acquire();
+      try {
+        return holdUntilEnd(await adapter.startTransaction(isolationLevel), release);
+      } catch (err) {
+        release();
+        throw err;
+      }
+    },
+  };
+  return withOverrides(adapter, overrides);
+}
+
+function holdUntilEnd(tx: Transaction, release: () => void): Transaction {
+  return withOverrides(tx, {
+    commit: async () => {
+      try {
+        await tx.commit();
+      } finally {
+        release();
+      }
+    },
+    rollback: async () => {
+      try {
+        await tx.rollback();
+      } finally {
+        release();
+      }
+    },
+  });
+}
+
+function withOverrides<T extends object>(target: T, overrides: Partial<T>): T {
+  return new Proxy(target, {
+    get(object, property) {
+      if (Object.hasOwn(overrides, property)) return overrides[property as keyof T];
+      const value = Reflect.get(object, property);
+      return typeof value === 'function' ? value.bind(object) : value;
+    },
+  });
+}

@@ -1,0 +1,111 @@
+import express, { type Express, type RequestHandler, type Router } from 'express';
+import { pinoHttp } from 'pino-http';
+import { AppError, NotFoundError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { docsPage } from './docs-page.js';
+import { errorHandler } from './error-handler.js';
+import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
+import { defineRoute } from './route.js';
+
+export const BODY_LIMIT = '100kb';
+
+export interface ReadinessReport {
+  ready: boolean;
+  checks: Record<string, 'ok' | 'unavailable'>;
+}
+
+export interface ServiceAppOptions {
+  service: string;
+  logger: Logger;
+  /** Whether the service can do its work now (its database answers, and so on). */
+  readiness: () => Promise<ReadinessReport>;
+  /** The service's routes, mounted after the common middleware. */
+  routes: Router;
+  /** The service's OpenAPI 3 document, served at /openapi.json and rendered at /docs. */
+  openapi: object;
+}
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** A body sent with a write must be JSON; a write without a body is left to the route to judge. */
+const requireJsonBody: RequestHandler = (req, _res, next) => {
+  if (WRITE_METHODS.has(req.method) && hasBody(req) && !req.is(['application/json', 'application/*+json'])) {
+    next(new AppError(415, 'unsupported_media_type', 'Content-Type must be application/json'));
+    return;
+  }
+  next();
+};
+
+function hasBody(req: express.Request): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * The skeleton every service shares: request ids and request logging, JSON bodies up to
+ * 100 kB, /health, /ready, /openapi.json, /docs, 404 and 405 handling, and the one error
+ * middleware. The app does not listen; main.ts does.
+ */
+export function createServiceApp(options: ServiceAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('trust proxy', false);
+
+  app.use(
+    pinoHttp({
+      logger: options.logger,
+      genReqId: (req, res) => {
+        const id = requestIdFrom(req);
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      quietReqLogger: true,
+      customAttributeKeys: { reqId: 'request_id' },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+    }),
+  );
+  app.use(requireJsonBody);
+  app.use(express.json({ limit: BODY_LIMIT, strict: false, type: ['application/json', 'application/*+json'] }));
+
+  const common = express.Router();
+  defineRoute(common, '/health', {
+    get: (_req, res) => {
+      res.json({ status: 'ok', service: options.service });
+    },
+  });
+  defineRoute(common, '/ready', {
+    get: async (_req, res) => {
+      const report = await options.readiness();
+      res.status(report.ready ? 200 : 503).json({
+        status: report.ready ? 'ready' : 'unavailable',
+        service: options.service,
+        checks: report.checks,
+      });
+    },
+  });
+  defineRoute(common, '/openapi.json', {
+    get: (_req, res) => {
+      res.json(options.openapi);
+    },
+  });
+  defineRoute(common, '/docs', {
+    get: (_req, res) => {
+      res.type('html').send(docsPage(options.service));
+    },
+  });
+  app.use(common);
+  app.use(options.routes);
+
+  app.use((req, _res, next) => {
+    next(new NotFoundError(`Route ${req.method} ${req.path} not found`, 'route_not_found'));
+  });
+  app.use(errorHandler);
+  return app;
+}
+
+export { REQUEST_ID_HEADER };

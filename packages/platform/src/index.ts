@@ -1,0 +1,30 @@
+export { authenticate, requireRole } from './auth/middleware.js';
+export {
+  ACCESS_TOKEN_TTL_SECONDS,
+  type Claims,
+  createTokenService,
+  REFRESH_TOKEN_TTL_SECONDS,
+  ROLES,
+  type Role,
+  SERVICE_TOKEN_TTL_SECONDS,
+  type TokenService,
+  type TokenType,
+} from './auth/tokens.js';
+export { baseConfigSchema, ConfigError, databaseFileFromUrl, EXAMPLE_JWT_SECRET, loadConfig, portSchema } from './config.js';
+export { applyMigrations, listMigrations, MigrationError, type MigrationResult } from './db/migrate.js';
+export { createSqlitePrismaClient } from './db/prisma-client.js';
+export { SerializedSqliteAdapterFactory } from './db/prisma-sqlite.js';
+export { type DatabaseShape, shapeFromDatabase, shapeFromPrismaSchema } from './db/schema-check.js';
+export * from './errors.js';
+export { createServiceApp, type ReadinessReport, type ServiceAppOptions } from './http/create-app.js';
+export { errorHandler, toAppError } from './http/error-handler.js';
+export { buildOpenApi, type OperationSpec } from './http/openapi.js';
+export { type Pagination, paginationQuery, setPaginationHeaders } from './http/pagination.js';
+export { REQUEST_ID_HEADER, requestIdFrom } from './http/request-id.js';
+export { defineRoute, type RouteHandlers } from './http/route.js';
+export { parseOrThrow, zodDetails } from './http/validate.js';
+export { runMain } from './lifecycle/run-main.js';
+export { serve } from './lifecycle/serve.js';
+export { createLogger, type Logger } from './logger.js';
+export { formatCents, MAX_AMOUNT_CENTS, moneyCents, parseMoney, positiveMoneyCents } from './money.js';
+export { Mutex } from './mutex.js';

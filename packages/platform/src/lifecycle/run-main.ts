@@ -1,0 +1,19 @@
+import { ConfigError } from '../config.js';
+import { MigrationError } from '../db/migrate.js';
+
+/**
+ * Runs a service's start-up. A bad configuration or a failed migration ends the process with
+ * its message and exit code 1, not with a stack trace.
+ */
+export async function runMain(start: () => Promise<unknown>): Promise<void> {
+  try {
+    await start();
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof MigrationError) {
+      process.stderr.write(`${err.message}\n`);
+    } else {
+      process.stderr.write(`Start-up failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    }
+    process.exit(1);
+  }
+}

@@ -1,0 +1,58 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import type { Logger } from '../logger.js';
+
+export interface ServeOptions {
+  app: Express;
+  host: string;
+  port: number;
+  logger: Logger;
+  shutdownTimeoutMs: number;
+  /** Releases what the service holds (database handles, timers) after the last request. */
+  onClose: () => Promise<void>;
+}
+
+/**
+ * Listens, logs the bound port (`"msg":"listening"`, which process supervisors and the test
+ * harness read), and shuts down gracefully on SIGTERM/SIGINT: stop accepting, let in-flight
+ * requests finish (at most shutdownTimeoutMs), release resources, exit.
+ */
+export async function serve(options: ServeOptions): Promise<Server> {
+  const { app, host, port, logger } = options;
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(port, host, () => resolve(listening));
+    listening.once('error', reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  const address = server.address() as AddressInfo;
+  logger.info({ port: address.port, host: address.address }, 'listening');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.warn('requests still running at the shutdown deadline; closing their connections');
+      server.closeAllConnections();
+    }, options.shutdownTimeoutMs);
+    force.unref();
+    server.close(() => {
+      options
+        .onClose()
+        .then(() => {
+          logger.info('stopped');
+          process.exit(0);
+        })
+        .catch((err: unknown) => {
+          logger.error({ err }, 'error while stopping');
+          process.exit(1);
+        });
+    });
+    server.closeIdleConnections();
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  return server;
+}

@@ -1,0 +1,42 @@
+import { createHmac } from 'node:crypto';
+import { createTokenService, type Role } from '@order-system/platform';
+
+export const TEST_JWT_SECRET = 'test-secret-of-at-least-32-characters!!';
+
+const tokens = createTokenService(TEST_JWT_SECRET);
+
+export function bearer(role: Role, sub = `${role}-1`): string {
+  return `Bearer ${tokens.sign({ sub, role })}`;
+}
+
+function base64url(value: object | string): string {
+  return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+}
+
+/**
+ * Tokens a careful server must refuse, each as a full Authorization header value. `role` is the
+ * role the forged token claims, so a test shows that the claim alone opens nothing.
+ */
+export function hostileAuthHeaders(role: Role): Record<string, string> {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { sub: 'attacker', role, typ: 'access', iat: now, exp: now + 600 };
+  const unsigned = `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims)}.`;
+  const hs512Input = `${base64url({ alg: 'HS512', typ: 'JWT' })}.${base64url(claims)}`;
+  const hs512 = `${hs512Input}.${createHmac('sha512', TEST_JWT_SECRET).update(hs512Input).digest('base64url')}`;
+  return {
+    'garbage token': 'Bearer not-a-jwt',
+    'not a bearer scheme': `Basic ${Buffer.from('admin:admin').toString('base64')}`,
+    'empty bearer': 'Bearer ',
+    'alg none': `Bearer ${unsigned}`,
+    'HS512 with the right secret': `Bearer ${hs512}`,
+    'another secret': `Bearer ${createTokenService('another-secret-of-32-characters-long!!').sign({ sub: 'x', role })}`,
+    expired: `Bearer ${tokens.sign({ sub: 'x', role, ttlSeconds: -10 })}`,
+    'refresh token used as access': `Bearer ${tokens.sign({ sub: 'x', role, type: 'refresh' })}`,
+    'no expiry claim': `Bearer ${signWithoutExpiry(role)}`,
+  };
+}
+
+function signWithoutExpiry(role: Role): string {
+  const input = `${base64url({ alg: 'HS256', typ: 'JWT' })}.${base64url({ sub: 'x', role, typ: 'access' })}`;
+  return `${input}.${createHmac('sha256', TEST_JWT_SECRET).update(input).digest('base64url')}`;
+}

@@ -1,0 +1,60 @@
+import { fileURLToPath } from 'node:url';
+import {
+  applyMigrations,
+  createSqlitePrismaClient,
+  createTokenService,
+  databaseFileFromUrl,
+  type Logger,
+  type ReadinessReport,
+  type TokenService,
+} from '@order-system/platform';
+import { TokenIssuer } from './auth/token.service.js';
+import type { ProductConfig } from './config.js';
+import { PrismaClient } from './generated/prisma/client.js';
+import { ProductsRepository } from './products/products.repository.js';
+import { ProductsService } from './products/products.service.js';
+import { ReservationsRepository } from './reservations/reservations.repository.js';
+import { ReservationsService } from './reservations/reservations.service.js';
+import { seedDemoProducts } from './seed.js';
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../prisma/product/migrations', import.meta.url));
+
+export interface ProductDeps {
+  config: ProductConfig;
+  logger: Logger;
+  prisma: PrismaClient;
+  tokens: TokenService;
+  products: ProductsService;
+  reservations: ReservationsService;
+  tokenIssuer: TokenIssuer;
+  readiness: () => Promise<ReadinessReport>;
+  close: () => Promise<void>;
+}
+
+/** The composition root: migrates the database, then builds every part from the config. */
+export async function createDeps(config: ProductConfig, logger: Logger): Promise<ProductDeps> {
+  const databaseFile = databaseFileFromUrl(config.DATABASE_URL);
+  applyMigrations({ databaseFile, migrationsDir: MIGRATIONS_DIR, logger });
+  const prisma = createSqlitePrismaClient(PrismaClient, databaseFile);
+  const productsRepository = new ProductsRepository(prisma);
+  if (config.SEED_DEMO_PRODUCTS) await seedDemoProducts(productsRepository, logger);
+  const tokens = createTokenService(config.JWT_SECRET);
+  return {
+    config,
+    logger,
+    prisma,
+    tokens,
+    products: new ProductsService(productsRepository),
+    reservations: new ReservationsService(new ReservationsRepository(prisma), logger),
+    tokenIssuer: new TokenIssuer(tokens, { username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD }),
+    readiness: async () => {
+      try {
+        await prisma.$queryRaw`SELECT 1`;
+        return { ready: true, checks: { database: 'ok' } };
+      } catch {
+        return { ready: false, checks: { database: 'unavailable' } };
+      }
+    },
+    close: () => prisma.$disconnect(),
+  };
+}

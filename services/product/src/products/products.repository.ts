@@ -1,0 +1,43 @@
+import type { ProductCreate, ProductPatch } from '@order-system/contracts';
+import type { Pagination } from '@order-system/platform';
+import type { PrismaClient, Product } from '../generated/prisma/client.js';
+
+export class ProductsRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async list(page: Pagination): Promise<{ items: Product[]; total: number }> {
+    const [items, total] = await Promise.all([
+      this.prisma.product.findMany({ orderBy: { id: 'asc' }, take: page.limit, skip: page.offset }),
+      this.prisma.product.count(),
+    ]);
+    return { items, total };
+  }
+
+  findById(id: number): Promise<Product | null> {
+    return this.prisma.product.findUnique({ where: { id } });
+  }
+
+  create(input: ProductCreate): Promise<Product> {
+    return this.prisma.product.create({
+      data: { name: input.name, description: input.description, priceCents: input.price, stock: input.stock },
+    });
+  }
+
+  /** Updates the product if it exists; null when it does not. */
+  async update(id: number, patch: ProductPatch): Promise<Product | null> {
+    const { count } = await this.prisma.product.updateMany({
+      where: { id },
+      data: { name: patch.name, description: patch.description, priceCents: patch.price, stock: patch.stock },
+    });
+    return count === 0 ? null : this.findById(id);
+  }
+
+  async delete(id: number): Promise<boolean> {
+    const { count } = await this.prisma.product.deleteMany({ where: { id } });
+    return count > 0;
+  }
+
+  count(): Promise<number> {
+    return this.prisma.product.count();
+  }
+}

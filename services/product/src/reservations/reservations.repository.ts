@@ -1,0 +1,89 @@
+import type { PrismaClient, Reservation, ReservationItem } from '../generated/prisma/client.js';
+
+export type ReservationWithItems = Reservation & { items: ReservationItem[] };
+
+export interface ReservationLine {
+  productId: number;
+  quantity: number;
+}
+
+export type ReserveOutcome =
+  | { kind: 'created' | 'existing'; reservation: ReservationWithItems }
+  | { kind: 'product_not_found' | 'out_of_stock'; productId: number };
+
+export type ReleaseOutcome = { kind: 'released' | 'already_released'; reservation: ReservationWithItems } | { kind: 'not_found' };
+
+/** Thrown inside a transaction to roll it back; never leaves this module. */
+class Abort extends Error {
+  constructor(readonly outcome: ReserveOutcome) {
+    super(outcome.kind);
+  }
+}
+
+export class ReservationsRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /**
+   * Reserves every line or none, in one transaction: a repeat of a known reservation id
+   * returns it unchanged; otherwise each product's stock is decremented only where enough is
+   * left (a conditional UPDATE), so stock can never go below zero.
+   */
+  async reserve(id: string, lines: ReservationLine[]): Promise<ReserveOutcome> {
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        const existing = await tx.reservation.findUnique({ where: { id }, include: { items: true } });
+        if (existing) return { kind: 'existing', reservation: existing } as const;
+
+        const products = await tx.product.findMany({ where: { id: { in: lines.map((line) => line.productId) } } });
+        const byId = new Map(products.map((product) => [product.id, product]));
+        const missing = lines.find((line) => !byId.has(line.productId));
+        if (missing) throw new Abort({ kind: 'product_not_found', productId: missing.productId });
+
+        for (const line of lines) {
+          const { count } = await tx.product.updateMany({
+            where: { id: line.productId, stock: { gte: line.quantity } },
+            data: { stock: { decrement: line.quantity } },
+          });
+          if (count === 0) throw new Abort({ kind: 'out_of_stock', productId: line.productId });
+        }
+
+        const reservation = await tx.reservation.create({
+          data: {
+            id,
+            status: 'ACTIVE',
+            items: {
+              create: lines.map((line) => {
+                const product = byId.get(line.productId);
+                if (!product) throw new Error(`product ${line.productId} vanished inside a transaction`);
+                return { productId: line.productId, quantity: line.quantity, unitPriceCents: product.priceCents, name: product.name };
+              }),
+            },
+          },
+          include: { items: true },
+        });
+        return { kind: 'created', reservation } as const;
+      });
+    } catch (err) {
+      if (err instanceof Abort) return err.outcome;
+      throw err;
+    }
+  }
+
+  /** Puts the reserved stock back exactly once. Products deleted since are skipped. */
+  release(id: string): Promise<ReleaseOutcome> {
+    return this.prisma.$transaction(async (tx) => {
+      const reservation = await tx.reservation.findUnique({ where: { id }, include: { items: true } });
+      if (!reservation) return { kind: 'not_found' } as const;
+      if (reservation.status === 'RELEASED') return { kind: 'already_released', reservation } as const;
+      for (const item of reservation.items) {
+        await tx.product.updateMany({ where: { id: item.productId }, data: { stock: { increment: item.quantity } } });
+      }
+      const released = await tx.reservation.update({
+        where: { id },
+        data: { status: 'RELEASED', releasedAt: new Date() },
+        include: { items: true },
+      });
+      return { kind: 'released', reservation: released } as const;
+    });
+  }
+}

@@ -1,0 +1,30 @@
+import { parseUuidParam, reservationBody } from '@order-system/contracts';
+import { defineRoute, parseOrThrow, requireRole } from '@order-system/platform';
+import { Router } from 'express';
+import { type ReservationsService, toReservationJson } from './reservations.service.js';
+
+export function reservationsRouter(reservations: ReservationsService): Router {
+  const router = Router();
+  const trusted = requireRole('service', 'admin');
+
+  defineRoute(router, '/api/products/reservations', {
+    post: [
+      trusted,
+      async (req, res) => {
+        const { created, reservation } = await reservations.reserve(parseOrThrow(reservationBody, req.body), req.log);
+        res.status(created ? 201 : 200).json(toReservationJson(reservation));
+      },
+    ],
+  });
+
+  defineRoute(router, '/api/products/reservations/:reservationId', {
+    delete: [
+      trusted,
+      async (req, res) => {
+        const reservation = await reservations.release(parseUuidParam(req.params.reservationId), req.log);
+        res.json(toReservationJson(reservation));
+      },
+    ],
+  });
+  return router;
+}

@@ -1,0 +1,75 @@
+import type { ReservationJson, ReservationRequest } from '@order-system/contracts';
+import { ConflictError, formatCents, type Logger, NotFoundError } from '@order-system/platform';
+import type { ReservationLine, ReservationsRepository, ReservationWithItems } from './reservations.repository.js';
+
+export class ReservationProductNotFoundError extends NotFoundError {
+  constructor(productId: number) {
+    super(`Product ${productId} not found`, 'product_not_found', { extra: { product_id: productId } });
+  }
+}
+
+export class OutOfStockError extends ConflictError {
+  constructor(productId: number) {
+    super('out_of_stock', `Product ${productId} is out of stock`, { extra: { product_id: productId } });
+  }
+}
+
+export class ReservationNotFoundError extends NotFoundError {
+  constructor() {
+    super('Reservation not found', 'reservation_not_found');
+  }
+}
+
+/** Lines of the same product are added up, and ordered by product id. */
+export function mergeLines(items: ReservationRequest['items']): ReservationLine[] {
+  const totals = new Map<number, number>();
+  for (const item of items) totals.set(item.product_id, (totals.get(item.product_id) ?? 0) + item.quantity);
+  return [...totals].sort(([a], [b]) => a - b).map(([productId, quantity]) => ({ productId, quantity }));
+}
+
+export class ReservationsService {
+  constructor(
+    private readonly reservations: ReservationsRepository,
+    private readonly logger: Logger,
+  ) {}
+
+  async reserve(request: ReservationRequest, log: Logger = this.logger): Promise<{ created: boolean; reservation: ReservationWithItems }> {
+    const outcome = await this.reservations.reserve(request.reservation_id, mergeLines(request.items));
+    switch (outcome.kind) {
+      case 'product_not_found':
+        throw new ReservationProductNotFoundError(outcome.productId);
+      case 'out_of_stock':
+        log.info({ reservation_id: request.reservation_id, product_id: outcome.productId }, 'reservation refused: out of stock');
+        throw new OutOfStockError(outcome.productId);
+      case 'created':
+        log.info({ reservation_id: request.reservation_id, items: outcome.reservation.items.length }, 'stock reserved');
+        return { created: true, reservation: outcome.reservation };
+      case 'existing':
+        return { created: false, reservation: outcome.reservation };
+    }
+  }
+
+  async release(id: string | null, log: Logger = this.logger): Promise<ReservationWithItems> {
+    const outcome = id === null ? ({ kind: 'not_found' } as const) : await this.reservations.release(id);
+    if (outcome.kind === 'not_found') throw new ReservationNotFoundError();
+    if (outcome.kind === 'released') log.info({ reservation_id: id }, 'reservation released');
+    return outcome.reservation;
+  }
+}
+
+export function toReservationJson(reservation: ReservationWithItems): ReservationJson {
+  return {
+    reservation_id: reservation.id,
+    status: reservation.status === 'RELEASED' ? 'RELEASED' : 'ACTIVE',
+    items: [...reservation.items]
+      .sort((a, b) => a.productId - b.productId)
+      .map((item) => ({
+        product_id: item.productId,
+        quantity: item.quantity,
+        unit_price: formatCents(item.unitPriceCents),
+        name: item.name,
+      })),
+    created_at: reservation.createdAt.toISOString(),
+    released_at: reservation.releasedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,27 @@
+import { createLogger } from '@order-system/platform';
+import { TEST_JWT_SECRET, tempDatabaseUrl } from '@order-system/testing';
+import { createApp } from '../src/app.js';
+import { loadProductConfig } from '../src/config.js';
+import { createDeps, type ProductDeps } from '../src/deps.js';
+
+export interface TestProductApp {
+  app: ReturnType<typeof createApp>;
+  deps: ProductDeps;
+  databaseUrl: string;
+}
+
+/** The real product app over its own new SQLite file, configured as a test would deploy it. */
+export async function createTestProductApp(env: Record<string, string> = {}): Promise<TestProductApp> {
+  const databaseUrl = env.DATABASE_URL ?? tempDatabaseUrl('product');
+  const config = loadProductConfig({
+    NODE_ENV: 'test',
+    JWT_SECRET: TEST_JWT_SECRET,
+    DATABASE_URL: databaseUrl,
+    SEED_DEMO_PRODUCTS: 'false',
+    ADMIN_USERNAME: 'admin',
+    ADMIN_PASSWORD: 'correct-horse-battery',
+    ...env,
+  });
+  const deps = await createDeps(config, createLogger({ service: 'product', level: 'silent' }));
+  return { app: createApp(deps), deps, databaseUrl };
+}
