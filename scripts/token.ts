@@ -1,0 +1,25 @@
+// Prints a signed access token for scripts and curl sessions:
+//   pnpm token --role admin|customer|service [--sub ID] [--ttl SECONDS]
+// It signs with JWT_SECRET from the environment or .env (the development default otherwise),
+// the same secret the services verify with.
+import { parseArgs } from 'node:util';
+import { baseConfigSchema, createTokenService, loadConfig, ROLES, type Role } from '@order-system/platform';
+import { config as loadDotenv } from 'dotenv';
+
+loadDotenv({ quiet: true });
+const { values } = parseArgs({
+  options: { role: { type: 'string', default: 'admin' }, sub: { type: 'string' }, ttl: { type: 'string' } },
+});
+const role = values.role as Role;
+if (!ROLES.includes(role)) {
+  console.error(`--role must be one of: ${ROLES.join(', ')}`);
+  process.exit(2);
+}
+const ttlSeconds = values.ttl === undefined ? undefined : Number(values.ttl);
+if (ttlSeconds !== undefined && (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0)) {
+  console.error('--ttl must be a positive whole number of seconds');
+  process.exit(2);
+}
+const config = loadConfig(baseConfigSchema, process.env);
+const tokens = createTokenService(config.JWT_SECRET);
+console.log(tokens.sign({ sub: values.sub ?? `${role}-cli`, role, ttlSeconds }));
