@@ -55,11 +55,14 @@ function ensureInstalled() {
   writeFileSync(stampFile, fingerprint);
 }
 
-const SERVICES = [
-  { name: 'product', port: 8001 },
-  { name: 'payment', port: 8002 },
-  { name: 'order', port: 8000 },
-];
+// Each service reads PORT and DATABASE_URL; one shared .env cannot hold three of each, so the
+// launcher sets them per service (override with PRODUCT_PORT, ORDER_DATABASE_URL, ...).
+const SERVICES = ['product', 'payment', 'order'].map((name, index) => {
+  const upper = name.toUpperCase();
+  const port = Number(process.env[`${upper}_PORT`] ?? [8001, 8002, 8000][index]);
+  return { name, port, databaseUrl: process.env[`${upper}_DATABASE_URL`] ?? `file:./data/${name}.db` };
+});
+const urlOf = (name) => `http://127.0.0.1:${SERVICES.find((s) => s.name === name).port}`;
 
 /** Starts the three services (product and payment first), forwards their logs, stops them on Ctrl-C. */
 function startAll() {
@@ -81,7 +84,13 @@ function startAll() {
     new Promise((resolve) => {
       const child = spawn(process.execPath, ['--import', 'tsx', join('services', service.name, 'src', 'main.ts')], {
         cwd: root,
-        env: { ...process.env, PORT: String(service.port) },
+        env: {
+          PRODUCT_SERVICE_URL: urlOf('product'),
+          PAYMENT_SERVICE_URL: urlOf('payment'),
+          ...process.env,
+          PORT: String(service.port),
+          DATABASE_URL: service.databaseUrl,
+        },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       children.push(child);
@@ -104,16 +113,16 @@ function startAll() {
     });
 
   Promise.all(SERVICES.filter((s) => s.name !== 'order').map(start))
-    .then(() => start(SERVICES[2]))
+    .then(() => start(SERVICES.find((s) => s.name === 'order')))
     .then(() => {
       if (stopping) return;
       console.log(
         [
           '',
           'order-system is running:',
-          '  order    http://localhost:8000/api/orders/     (docs: http://localhost:8000/docs)',
-          '  product  http://localhost:8001/api/products/   (docs: http://localhost:8001/docs)',
-          '  payment  http://localhost:8002/api/payments/   (docs: http://localhost:8002/docs)',
+          ...SERVICES.map(
+            (s) => `  ${s.name.padEnd(8)} http://localhost:${s.port}/api/${s.name}s/   (docs: http://localhost:${s.port}/docs)`,
+          ),
           'Admin token: npm run token -- --role admin    Stop: Ctrl-C',
           '',
         ].join('\n'),
