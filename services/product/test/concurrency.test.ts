@@ -35,7 +35,9 @@ describe('reservations under concurrency', () => {
   it('when 50 reservations of 1 race for stock 10, then exactly 10 succeed and stock ends at 0', async () => {
     const id = await createProduct(10);
     const results = await Promise.all(
-      Array.from({ length: 50 }, () => post('/api/products/reservations/', { reservation_id: randomUUID(), items: [{ product_id: id, quantity: 1 }] })),
+      Array.from({ length: 50 }, () =>
+        post('/api/products/reservations/', { reservation_id: randomUUID(), items: [{ product_id: id, quantity: 1 }] }),
+      ),
     );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(10);
@@ -51,7 +53,13 @@ describe('reservations under concurrency', () => {
     const requests = Array.from({ length: 60 }, (_, i) => {
       const a = ids[i % 3] as number;
       const b = ids[(i + 1) % 3] as number;
-      return { reservation_id: randomUUID(), items: [{ product_id: a, quantity: 1 + (i % 2) }, { product_id: b, quantity: 1 }] };
+      return {
+        reservation_id: randomUUID(),
+        items: [
+          { product_id: a, quantity: 1 + (i % 2) },
+          { product_id: b, quantity: 1 },
+        ],
+      };
     });
     const results = await Promise.all(requests.map((body) => post('/api/products/reservations/', body)));
     expect(results.every((r) => r.status === 201 || r.status === 409)).toBe(true);
@@ -59,7 +67,10 @@ describe('reservations under concurrency', () => {
     const succeeded = requests.filter((_, i) => results[i]?.status === 201);
     expect(succeeded.length).toBeGreaterThan(0);
     for (const [index, id] of ids.entries()) {
-      const reserved = succeeded.flatMap((r) => r.items).filter((item) => item.product_id === id).reduce((sum, item) => sum + item.quantity, 0);
+      const reserved = succeeded
+        .flatMap((r) => r.items)
+        .filter((item) => item.product_id === id)
+        .reduce((sum, item) => sum + item.quantity, 0);
       const final = await stockOf(id);
       expect(final).toBeGreaterThanOrEqual(0);
       expect(reserved).toBe((initial[index] as number) - final);
@@ -82,7 +93,9 @@ describe('reservations under concurrency', () => {
     const reservationId = randomUUID();
     await post('/api/products/reservations/', { reservation_id: reservationId, items: [{ product_id: id, quantity: 4 }] });
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => fetch(`${server.url}/api/products/reservations/${reservationId}/`, { method: 'DELETE', headers: { Authorization: SERVICE } })),
+      Array.from({ length: 20 }, () =>
+        fetch(`${server.url}/api/products/reservations/${reservationId}/`, { method: 'DELETE', headers: { Authorization: SERVICE } }),
+      ),
     );
     expect(results.every((r) => r.status === 200)).toBe(true);
     expect(await stockOf(id)).toBe(10);

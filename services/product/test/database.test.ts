@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { applyMigrations, createLogger, databaseFileFromUrl, shapeFromDatabase, shapeFromPrismaSchema } from '@order-system/platform';
 import { tempDatabaseUrl } from '@order-system/testing';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS_DIR } from '../src/deps.js';

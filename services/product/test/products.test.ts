@@ -91,18 +91,30 @@ describe('creating a product', () => {
   });
 
   it('when the body is malformed JSON, then the message is "Malformed JSON body"', async () => {
-    const res = await request(t.app).post('/api/products/').set('Authorization', ADMIN).set('Content-Type', 'application/json').send('{"a":');
+    const res = await request(t.app)
+      .post('/api/products/')
+      .set('Authorization', ADMIN)
+      .set('Content-Type', 'application/json')
+      .send('{"a":');
     expect(res.body).toEqual({ error: 'Malformed JSON body', code: 'malformed_json' });
   });
 
   it('when the body is over 100 kB, then 413', async () => {
-    const res = await request(t.app).post('/api/products/').set('Authorization', ADMIN).set('Content-Type', 'application/json').send(oversizedBody());
+    const res = await request(t.app)
+      .post('/api/products/')
+      .set('Authorization', ADMIN)
+      .set('Content-Type', 'application/json')
+      .send(oversizedBody());
     expect(res.status).toBe(413);
     expect(res.body.code).toBe('payload_too_large');
   });
 
   it('when the body is not JSON, then 415', async () => {
-    const res = await request(t.app).post('/api/products/').set('Authorization', ADMIN).set('Content-Type', 'text/plain').send('name=Keyboard');
+    const res = await request(t.app)
+      .post('/api/products/')
+      .set('Authorization', ADMIN)
+      .set('Content-Type', 'text/plain')
+      .send('name=Keyboard');
     expect(res.status).toBe(415);
     expect(res.body.code).toBe('unsupported_media_type');
   });
@@ -186,7 +198,10 @@ describe('updating and deleting', () => {
 
   it('when an admin puts a whole product, then it is replaced; a partial PUT is 400', async () => {
     const product = await createProduct();
-    const ok = await request(t.app).put(`/api/products/${product.id}/`).set('Authorization', ADMIN).send({ name: 'New', price: '2.00', stock: 7 });
+    const ok = await request(t.app)
+      .put(`/api/products/${product.id}/`)
+      .set('Authorization', ADMIN)
+      .send({ name: 'New', price: '2.00', stock: 7 });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ name: 'New', price: '2.00', stock: 7, description: '' });
     const partial = await request(t.app).put(`/api/products/${product.id}/`).set('Authorization', ADMIN).send({ name: 'X' });

@@ -19,14 +19,24 @@ async function product(stock: number, price = '10.00', name = 'Item') {
 
 const stockOf = async (id: number) => (await t.deps.prisma.product.findUniqueOrThrow({ where: { id } })).stock;
 
-const reserve = (body: unknown, auth = SERVICE) => request(t.app).post('/api/products/reservations/').set('Authorization', auth).send(body as object);
+const reserve = (body: unknown, auth = SERVICE) =>
+  request(t.app)
+    .post('/api/products/reservations/')
+    .set('Authorization', auth)
+    .send(body as object);
 
 describe('reserving stock', () => {
   it('when every item has enough stock, then all are reserved at current prices and 201', async () => {
     const a = await product(5, '25.00', 'Keyboard');
     const b = await product(3, '4.99', 'Cable');
     const id = randomUUID();
-    const res = await reserve({ reservation_id: id, items: [{ product_id: a.id, quantity: 2 }, { product_id: b.id, quantity: 3 }] });
+    const res = await reserve({
+      reservation_id: id,
+      items: [
+        { product_id: a.id, quantity: 2 },
+        { product_id: b.id, quantity: 3 },
+      ],
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
       reservation_id: id,
@@ -42,7 +52,13 @@ describe('reserving stock', () => {
 
   it('when the same product appears twice, then the quantities add up', async () => {
     const a = await product(5);
-    const res = await reserve({ reservation_id: randomUUID(), items: [{ product_id: a.id, quantity: 2 }, { product_id: a.id, quantity: 1 }] });
+    const res = await reserve({
+      reservation_id: randomUUID(),
+      items: [
+        { product_id: a.id, quantity: 2 },
+        { product_id: a.id, quantity: 1 },
+      ],
+    });
     expect(res.status).toBe(201);
     expect(res.body.items).toEqual([expect.objectContaining({ product_id: a.id, quantity: 3 })]);
     expect(await stockOf(a.id)).toBe(2);
@@ -51,7 +67,13 @@ describe('reserving stock', () => {
   it('when one item is short, then 409 names it and no stock is taken from any item', async () => {
     const a = await product(5);
     const b = await product(1);
-    const res = await reserve({ reservation_id: randomUUID(), items: [{ product_id: a.id, quantity: 2 }, { product_id: b.id, quantity: 2 }] });
+    const res = await reserve({
+      reservation_id: randomUUID(),
+      items: [
+        { product_id: a.id, quantity: 2 },
+        { product_id: b.id, quantity: 2 },
+      ],
+    });
     expect(res.status).toBe(409);
     expect(res.body).toEqual({ error: `Product ${b.id} is out of stock`, code: 'out_of_stock', product_id: b.id });
     expect(await stockOf(a.id)).toBe(5);
@@ -61,7 +83,13 @@ describe('reserving stock', () => {
   it('when one product is unknown, then 404 names it and nothing is reserved', async () => {
     const a = await product(5);
     const id = randomUUID();
-    const res = await reserve({ reservation_id: id, items: [{ product_id: a.id, quantity: 1 }, { product_id: 999_999, quantity: 1 }] });
+    const res = await reserve({
+      reservation_id: id,
+      items: [
+        { product_id: a.id, quantity: 1 },
+        { product_id: 999_999, quantity: 1 },
+      ],
+    });
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ error: 'Product 999999 not found', code: 'product_not_found', product_id: 999_999 });
     expect(await stockOf(a.id)).toBe(5);
@@ -104,7 +132,10 @@ describe('reserving stock', () => {
     ['product_id a path', { reservation_id: randomUUID(), items: [{ product_id: '1/../2', quantity: 1 }] }],
     ['product_id null', { reservation_id: randomUUID(), items: [{ product_id: null, quantity: 1 }] }],
     ['product_id negative', { reservation_id: randomUUID(), items: [{ product_id: -3, quantity: 1 }] }],
-    ['too many items', { reservation_id: randomUUID(), items: Array.from({ length: 101 }, (_, i) => ({ product_id: i + 1, quantity: 1 })) }],
+    [
+      'too many items',
+      { reservation_id: randomUUID(), items: Array.from({ length: 101 }, (_, i) => ({ product_id: i + 1, quantity: 1 })) },
+    ],
     ['an unknown field', { reservation_id: randomUUID(), items: [{ product_id: 1, quantity: 1 }], note: 'x' }],
   ];
   it.each(invalid)('when %s, then 400 with details', async (_case, body) => {
@@ -115,7 +146,11 @@ describe('reserving stock', () => {
   });
 
   it.each(Object.entries(HOSTILE_RAW_BODIES))('when the body is %s, then 400', async (_case, raw) => {
-    const res = await request(t.app).post('/api/products/reservations/').set('Authorization', SERVICE).set('Content-Type', 'application/json').send(raw);
+    const res = await request(t.app)
+      .post('/api/products/reservations/')
+      .set('Authorization', SERVICE)
+      .set('Content-Type', 'application/json')
+      .send(raw);
     expect(res.status).toBe(400);
   });
 
@@ -125,12 +160,15 @@ describe('reserving stock', () => {
     expect((await reserve(body, bearer('customer'))).status).toBe(403);
   });
 
-  it.each(Object.entries(hostileAuthHeaders('service')))('when the token is %s, then 401 and nothing is reserved', async (_case, header) => {
-    const a = await product(3);
-    const res = await reserve({ reservation_id: randomUUID(), items: [{ product_id: a.id, quantity: 1 }] }, header);
-    expect(res.status).toBe(401);
-    expect(await stockOf(a.id)).toBe(3);
-  });
+  it.each(Object.entries(hostileAuthHeaders('service')))(
+    'when the token is %s, then 401 and nothing is reserved',
+    async (_case, header) => {
+      const a = await product(3);
+      const res = await reserve({ reservation_id: randomUUID(), items: [{ product_id: a.id, quantity: 1 }] }, header);
+      expect(res.status).toBe(401);
+      expect(await stockOf(a.id)).toBe(3);
+    },
+  );
 });
 
 describe('releasing a reservation', () => {
@@ -174,6 +212,8 @@ describe('releasing a reservation', () => {
 
   it('when there is no token, then 401; a customer is 403', async () => {
     expect((await request(t.app).delete(`/api/products/reservations/${randomUUID()}/`)).status).toBe(401);
-    expect((await request(t.app).delete(`/api/products/reservations/${randomUUID()}/`).set('Authorization', bearer('customer'))).status).toBe(403);
+    expect(
+      (await request(t.app).delete(`/api/products/reservations/${randomUUID()}/`).set('Authorization', bearer('customer'))).status,
+    ).toBe(403);
   });
 });

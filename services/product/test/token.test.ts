@@ -12,7 +12,10 @@ beforeAll(async () => {
   t = await createTestProductApp();
 });
 
-const login = (body: unknown) => request(t.app).post('/api/token/').send(body as object);
+const login = (body: unknown) =>
+  request(t.app)
+    .post('/api/token/')
+    .send(body as object);
 
 describe('admin tokens', () => {
   it('when the credentials are right, then an access and a refresh token come back, and the access token creates products', async () => {
@@ -21,7 +24,10 @@ describe('admin tokens', () => {
     expect(tokens.verify(res.body.access, 'access')).toMatchObject({ sub: 'admin', role: 'admin', typ: 'access' });
     const claims = tokens.verify(res.body.refresh, 'refresh');
     expect(claims.exp - Math.floor(Date.now() / 1000)).toBeGreaterThan(23 * 3600);
-    const created = await request(t.app).post('/api/products/').set('Authorization', `Bearer ${res.body.access}`).send({ name: 'A', price: '1.00', stock: 1 });
+    const created = await request(t.app)
+      .post('/api/products/')
+      .set('Authorization', `Bearer ${res.body.access}`)
+      .send({ name: 'A', price: '1.00', stock: 1 });
     expect(created.status).toBe(201);
   });
 
@@ -58,7 +64,10 @@ describe('admin tokens', () => {
   it('when an access token is used as a refresh token, or a refresh token as access, then 401', async () => {
     const { body } = await login({ username: 'admin', password: 'correct-horse-battery' });
     expect((await request(t.app).post('/api/token/refresh').send({ refresh: body.access })).status).toBe(401);
-    const asAccess = await request(t.app).post('/api/products/').set('Authorization', `Bearer ${body.refresh}`).send({ name: 'A', price: '1.00', stock: 1 });
+    const asAccess = await request(t.app)
+      .post('/api/products/')
+      .set('Authorization', `Bearer ${body.refresh}`)
+      .send({ name: 'A', price: '1.00', stock: 1 });
     expect(asAccess.status).toBe(401);
   });
 
@@ -68,7 +77,10 @@ describe('admin tokens', () => {
   });
 
   it('when a customer token is presented to the token endpoint, then it is simply not needed', async () => {
-    const res = await request(t.app).post('/api/token/').set('Authorization', bearer('customer')).send({ username: 'admin', password: 'correct-horse-battery' });
+    const res = await request(t.app)
+      .post('/api/token/')
+      .set('Authorization', bearer('customer'))
+      .send({ username: 'admin', password: 'correct-horse-battery' });
     expect(res.status).toBe(200);
   });
 });
@@ -83,7 +95,9 @@ describe('configuration', () => {
   });
 
   it('when several variables are bad, then the error names every one', () => {
-    expect(() => loadProductConfig({ PORT: 'eighty', JWT_SECRET: 'short', LOG_LEVEL: 'loud' })).toThrow(/PORT[\s\S]*JWT_SECRET|JWT_SECRET[\s\S]*PORT/);
+    expect(() => loadProductConfig({ PORT: 'eighty', JWT_SECRET: 'short', LOG_LEVEL: 'loud' })).toThrow(
+      /PORT[\s\S]*JWT_SECRET|JWT_SECRET[\s\S]*PORT/,
+    );
     try {
       loadProductConfig({ PORT: 'eighty', JWT_SECRET: 'short', LOG_LEVEL: 'loud' });
     } catch (err) {

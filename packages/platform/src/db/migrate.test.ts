@@ -24,7 +24,10 @@ describe('applyMigrations', () => {
       '20260101000000_first': 'CREATE TABLE t (a INTEGER);',
     });
     const file = join(tempDir(), 'x.db');
-    expect(applyMigrations({ databaseFile: file, migrationsDir: dir, logger }).applied).toEqual(['20260101000000_first', '20260102000000_second']);
+    expect(applyMigrations({ databaseFile: file, migrationsDir: dir, logger }).applied).toEqual([
+      '20260101000000_first',
+      '20260102000000_second',
+    ]);
     expect(applyMigrations({ databaseFile: file, migrationsDir: dir, logger }).applied).toEqual([]);
   });
 
@@ -45,7 +48,9 @@ describe('applyMigrations', () => {
     const file = join(tempDir(), 'x.db');
     applyMigrations({ databaseFile: file, migrationsDir: migrationsWith({}), logger });
     const db = new Database(file);
-    db.prepare("INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at) VALUES ('1', 'x', '20260101000000_first', 0)").run();
+    db.prepare(
+      "INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at) VALUES ('1', 'x', '20260101000000_first', 0)",
+    ).run();
     db.close();
     expect(() => applyMigrations({ databaseFile: file, migrationsDir: dir, logger })).toThrow(/failed earlier/);
   });
