@@ -1,2 +1,3 @@
 export * from './fields.js';
+export * from './payment.js';
 export * from './product.js';

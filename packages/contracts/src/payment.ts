@@ -1,0 +1,46 @@
+import { parseMoney } from '@order-system/platform';
+import { z } from 'zod';
+import { expected, uuid } from './fields.js';
+
+export const PAYMENT_STATUSES = ['COMPLETED', 'FAILED', 'REFUNDED'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+/**
+ * A payment amount as integer cents (>= 0): a decimal string or a JSON number with at most two
+ * decimal places (the platform's parseMoney). Zero is accepted, and the payment is then recorded
+ * as FAILED. The union comes first so a missing amount says "is required" and the JSON schema
+ * says string or number.
+ */
+const amount = z
+  .union([z.string(), z.number()], expected('a decimal string or a number'))
+  .transform((value, ctx) => {
+    const parsed = parseMoney(value);
+    if (parsed.ok) return parsed.cents;
+    ctx.addIssue({ code: 'custom', message: parsed.message });
+    return z.NEVER;
+  })
+  .meta({ description: 'Decimal string or number, at most two decimal places, e.g. "50.00"; 0 makes a FAILED payment' });
+
+export const paymentBody = z.strictObject({ order_id: uuid, amount }, expected('a JSON object'));
+export type PaymentRequest = z.infer<typeof paymentBody>;
+
+/** A refund usually has no body; `{}` and `{"reason": "..."}` are accepted too. */
+export const refundBody = z
+  .strictObject(
+    { reason: z.string(expected('a string')).trim().max(500, 'must be at most 500 characters').optional() },
+    expected('a JSON object'),
+  )
+  .optional();
+export type RefundRequest = z.infer<typeof refundBody>;
+
+/** The payment as the payment service answers it. */
+export const paymentJson = z.object({
+  id: z.string(),
+  order_id: z.string(),
+  amount: z.string(),
+  status: z.enum(PAYMENT_STATUSES),
+  created_at: z.string(),
+  updated_at: z.string(),
+  refunded_at: z.string().nullable(),
+});
+export type PaymentJson = z.infer<typeof paymentJson>;

@@ -1,0 +1,58 @@
+import { fileURLToPath } from 'node:url';
+import {
+  applyMigrations,
+  createSqlitePrismaClient,
+  createTokenService,
+  databaseFileFromUrl,
+  type Logger,
+  type ReadinessReport,
+  type TokenService,
+} from '@order-system/platform';
+import type { PaymentConfig } from './config.js';
+import { PrismaClient } from './generated/prisma/client.js';
+import { PaymentsRepository } from './payments/payments.repository.js';
+import { PaymentsService } from './payments/payments.service.js';
+import { type ProcessorOptions, SimulatedProcessor } from './payments/processor.js';
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../prisma/payment/migrations', import.meta.url));
+
+export interface PaymentDeps {
+  config: PaymentConfig;
+  logger: Logger;
+  prisma: PrismaClient;
+  tokens: TokenService;
+  payments: PaymentsService;
+  readiness: () => Promise<ReadinessReport>;
+  close: () => Promise<void>;
+}
+
+/** What a test may replace: the processor's dice and clock. */
+export type PaymentDepsOverrides = Pick<ProcessorOptions, 'random' | 'wait'>;
+
+/** The composition root: migrates the database, then builds every part from the config. */
+export async function createDeps(config: PaymentConfig, logger: Logger, overrides: PaymentDepsOverrides = {}): Promise<PaymentDeps> {
+  const databaseFile = databaseFileFromUrl(config.DATABASE_URL);
+  applyMigrations({ databaseFile, migrationsDir: MIGRATIONS_DIR, logger });
+  const prisma = createSqlitePrismaClient(PrismaClient, databaseFile);
+  const processor = new SimulatedProcessor({
+    failureRate: config.PAYMENT_FAILURE_RATE,
+    latencyMs: config.PAYMENT_LATENCY_MS,
+    ...overrides,
+  });
+  return {
+    config,
+    logger,
+    prisma,
+    tokens: createTokenService(config.JWT_SECRET),
+    payments: new PaymentsService(new PaymentsRepository(prisma), processor, logger),
+    readiness: async () => {
+      try {
+        await prisma.$queryRaw`SELECT 1`;
+        return { ready: true, checks: { database: 'ok' } };
+      } catch {
+        return { ready: false, checks: { database: 'unavailable' } };
+      }
+    },
+    close: () => prisma.$disconnect(),
+  };
+}

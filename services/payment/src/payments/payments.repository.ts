@@ -1,0 +1,69 @@
+import type { PaymentStatus } from '@order-system/contracts';
+import type { Payment, PrismaClient } from '../generated/prisma/client.js';
+
+/**
+ * created: the order's first payment. retried: its FAILED payment, processed again in place.
+ * already_completed: COMPLETED with this amount, nothing charged. amount_mismatch, refunded: refused.
+ */
+export interface ChargeOutcome {
+  kind: 'created' | 'retried' | 'already_completed' | 'amount_mismatch' | 'refunded';
+  payment: Payment;
+}
+
+export type RefundOutcome = { kind: 'refunded' | 'already_refunded' | 'not_refundable'; payment: Payment } | { kind: 'not_found' };
+
+export class PaymentsRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  findByOrderId(orderId: string): Promise<Payment | null> {
+    return this.prisma.payment.findUnique({ where: { orderId } });
+  }
+
+  /**
+   * One payment per order, whatever the concurrency: the order's payment is read and written in
+   * one transaction (the adapter begins it IMMEDIATE, so no other writer runs in between), and
+   * order_id is unique in the table besides.
+   */
+  charge(orderId: string, amountCents: number, status: PaymentStatus): Promise<ChargeOutcome> {
+    return this.prisma.$transaction(async (tx): Promise<ChargeOutcome> => {
+      const existing = await tx.payment.findUnique({ where: { orderId } });
+      if (!existing) {
+        const payment = await tx.payment.create({ data: { orderId, amountCents, status } });
+        return { kind: 'created', payment };
+      }
+      switch (existing.status as PaymentStatus) {
+        case 'FAILED': {
+          // A declined charge took no money, so it may be tried again, with any amount.
+          const payment = await tx.payment.update({ where: { orderId }, data: { amountCents, status } });
+          return { kind: 'retried', payment };
+        }
+        case 'REFUNDED':
+          return { kind: 'refunded', payment: existing };
+        case 'COMPLETED':
+          return { kind: existing.amountCents === amountCents ? 'already_completed' : 'amount_mismatch', payment: existing };
+        default:
+          throw new Error(`payment ${existing.id} has an unknown status ${existing.status}`);
+      }
+    });
+  }
+
+  /** COMPLETED -> REFUNDED exactly once; the same read-and-write transaction as charge. */
+  refund(orderId: string): Promise<RefundOutcome> {
+    return this.prisma.$transaction(async (tx): Promise<RefundOutcome> => {
+      const existing = await tx.payment.findUnique({ where: { orderId } });
+      if (!existing) return { kind: 'not_found' };
+      switch (existing.status as PaymentStatus) {
+        case 'REFUNDED':
+          return { kind: 'already_refunded', payment: existing };
+        case 'FAILED':
+          return { kind: 'not_refundable', payment: existing };
+        case 'COMPLETED': {
+          const payment = await tx.payment.update({ where: { orderId }, data: { status: 'REFUNDED', refundedAt: new Date() } });
+          return { kind: 'refunded', payment };
+        }
+        default:
+          throw new Error(`payment ${existing.id} has an unknown status ${existing.status}`);
+      }
+    });
+  }
+}

@@ -1,0 +1,133 @@
+import type { PaymentRequest } from '@order-system/contracts';
+import { ConflictError, formatCents, type Logger, NotFoundError } from '@order-system/platform';
+import type { Payment } from '../generated/prisma/client.js';
+import type { ChargeOutcome, PaymentsRepository } from './payments.repository.js';
+import type { SimulatedProcessor } from './processor.js';
+
+export class PaymentNotFoundError extends NotFoundError {
+  constructor() {
+    super('Payment not found', 'payment_not_found');
+  }
+}
+
+export class PaymentAmountMismatchError extends ConflictError {
+  constructor(payment: Payment) {
+    super(
+      'payment_amount_mismatch',
+      `This order is already paid with another amount (${formatCents(payment.amountCents)}); nothing was charged`,
+      { extra: { payment_id: payment.id, order_id: payment.orderId } },
+    );
+  }
+}
+
+export class PaymentRefundedError extends ConflictError {
+  constructor(payment: Payment) {
+    super('payment_refunded', 'The payment of this order was refunded; it cannot be charged again', {
+      extra: { payment_id: payment.id, order_id: payment.orderId },
+    });
+  }
+}
+
+export class PaymentNotRefundableError extends ConflictError {
+  constructor(payment: Payment) {
+    super('payment_not_refundable', 'A failed payment cannot be refunded', {
+      extra: { payment_id: payment.id, order_id: payment.orderId },
+    });
+  }
+}
+
+export interface ChargeResult {
+  /** True when this request processed a charge (a new payment, or a FAILED one tried again). */
+  processed: boolean;
+  payment: Payment;
+}
+
+/**
+ * One payment per order, never two charges. The processor may refuse before anything is
+ * stored (503); once a charge is stored, its answer may be slow, and a repeat of the request
+ * answers with the stored payment instead of charging again.
+ */
+export class PaymentsService {
+  constructor(
+    private readonly payments: PaymentsRepository,
+    private readonly processor: SimulatedProcessor,
+    private readonly logger: Logger,
+  ) {}
+
+  async charge(request: PaymentRequest, log: Logger = this.logger): Promise<ChargeResult> {
+    const { order_id: orderId, amount } = request;
+    try {
+      this.processor.assertAvailable();
+    } catch (err) {
+      log.warn({ order_id: orderId }, 'payment refused: processor unavailable (injected fault)');
+      throw err;
+    }
+    const outcome = await this.payments.charge(orderId, amount, this.processor.outcome(amount));
+    logCharge(outcome, amount, log);
+    // Outside the transaction: the charge is committed and readable while the caller waits.
+    await this.processor.respondDelay();
+    switch (outcome.kind) {
+      case 'created':
+      case 'retried':
+        return { processed: true, payment: outcome.payment };
+      case 'already_completed':
+        return { processed: false, payment: outcome.payment };
+      case 'amount_mismatch':
+        throw new PaymentAmountMismatchError(outcome.payment);
+      case 'refunded':
+        throw new PaymentRefundedError(outcome.payment);
+    }
+  }
+
+  async get(orderId: string | null): Promise<Payment> {
+    const payment = orderId === null ? null : await this.payments.findByOrderId(orderId);
+    if (!payment) throw new PaymentNotFoundError();
+    return payment;
+  }
+
+  async refund(orderId: string | null, reason: string | undefined, log: Logger = this.logger): Promise<Payment> {
+    const outcome = orderId === null ? ({ kind: 'not_found' } as const) : await this.payments.refund(orderId);
+    switch (outcome.kind) {
+      case 'not_found':
+        throw new PaymentNotFoundError();
+      case 'not_refundable':
+        log.info({ order_id: orderId, payment_id: outcome.payment.id }, 'refund refused: payment FAILED');
+        throw new PaymentNotRefundableError(outcome.payment);
+      case 'refunded':
+        log.info(
+          { order_id: orderId, payment_id: outcome.payment.id, amount: formatCents(outcome.payment.amountCents), reason: reason ?? null },
+          'payment refunded',
+        );
+        return outcome.payment;
+      case 'already_refunded':
+        return outcome.payment;
+    }
+  }
+}
+
+function logCharge(outcome: ChargeOutcome, amountCents: number, log: Logger): void {
+  const fields = { order_id: outcome.payment.orderId, payment_id: outcome.payment.id, amount: formatCents(amountCents) };
+  switch (outcome.kind) {
+    case 'created':
+      log.info({ ...fields, status: outcome.payment.status }, `payment ${outcome.payment.status.toLowerCase()}`);
+      break;
+    case 'retried':
+      log.info(
+        { ...fields, status: outcome.payment.status, previous_status: 'FAILED' },
+        `failed payment processed again: ${outcome.payment.status.toLowerCase()}`,
+      );
+      break;
+    case 'already_completed':
+      log.info({ ...fields, status: outcome.payment.status }, 'repeated charge: payment already completed, nothing charged');
+      break;
+    case 'amount_mismatch':
+      log.warn(
+        { ...fields, paid_amount: formatCents(outcome.payment.amountCents) },
+        'repeated charge refused: another amount was already paid',
+      );
+      break;
+    case 'refunded':
+      log.warn(fields, 'repeated charge refused: payment was refunded');
+      break;
+  }
+}
