@@ -1,3 +1,4 @@
 export * from './fields.js';
+export * from './order.js';
 export * from './payment.js';
 export * from './product.js';

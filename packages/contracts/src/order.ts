@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { expected, MAX_ITEMS, MAX_QUANTITY, productId, quantity } from './fields.js';
+
+export const ORDER_STATUSES = ['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** The message the contract gives when the name or every product is missing. */
+export const ORDER_REQUIRED_MESSAGE = 'customer_name and product_ids required';
+
+const customerName = z.string(expected('a string')).trim().min(1, 'must not be blank').max(200, 'must be at most 200 characters');
+
+export const orderItemInput = z.strictObject({ product_id: productId, quantity }, expected('an object'));
+
+/**
+ * `POST /api/orders/`: either `product_ids` (each id once is quantity 1, repeats add up) or
+ * `items`. JSON has one number type, so `1.0` is the product id 1, as it is for every integer
+ * field of the system; `1.5` is refused.
+ */
+export const orderCreateBody = z
+  .strictObject(
+    {
+      customer_name: customerName,
+      product_ids: z
+        .array(productId, expected('an array of product ids'))
+        .min(1, 'must not be empty')
+        .max(MAX_ITEMS, `must have at most ${MAX_ITEMS} entries`)
+        .optional(),
+      items: z
+        .array(orderItemInput, expected('an array of {product_id, quantity}'))
+        .min(1, 'must not be empty')
+        .max(MAX_ITEMS, `must have at most ${MAX_ITEMS} items`)
+        .optional(),
+    },
+    expected('a JSON object'),
+  )
+  .superRefine((body, ctx) => {
+    if (body.product_ids !== undefined && body.items !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['items'], message: 'give either product_ids or items, not both' });
+      return;
+    }
+    const totals = new Map<number, number>();
+    for (const line of orderLines(body)) totals.set(line.product_id, (totals.get(line.product_id) ?? 0) + line.quantity);
+    for (const [id, total] of totals) {
+      if (total > MAX_QUANTITY) {
+        ctx.addIssue({ code: 'custom', path: ['items'], message: `the quantities of product ${id} add up to more than ${MAX_QUANTITY}` });
+      }
+    }
+  });
+export type OrderCreate = z.infer<typeof orderCreateBody>;
+
+/** The requested lines of an order body as given, one per entry (not merged). */
+export function orderLines(body: Pick<OrderCreate, 'product_ids' | 'items'>): { product_id: number; quantity: number }[] {
+  return body.items ?? (body.product_ids ?? []).map((id) => ({ product_id: id, quantity: 1 }));
+}
+
+export const orderItemJson = z.object({
+  product_id: z.number().int(),
+  name: z.string().nullable().meta({ description: 'null when the product could not be looked up' }),
+  unit_price: z.string().nullable().meta({ description: 'price when the order was placed; null when unknown' }),
+  quantity: z.number().int(),
+  line_total: z.string().nullable(),
+});
+export type OrderItemJson = z.infer<typeof orderItemJson>;
+
+export const orderStatusChangeJson = z.object({
+  from: z.enum(ORDER_STATUSES).nullable(),
+  to: z.enum(ORDER_STATUSES),
+  at: z.string(),
+  by: z.string(),
+  reason: z.string().nullable(),
+});
+export type OrderStatusChangeJson = z.infer<typeof orderStatusChangeJson>;
+
+export const orderJson = z.object({
+  id: z.string(),
+  customer_name: z.string(),
+  user_id: z.string().nullable(),
+  items: z.array(orderItemJson),
+  total_amount: z.string().nullable().meta({ description: 'null only for an order cancelled before every price was known' }),
+  status: z.enum(ORDER_STATUSES),
+  cancellation_reason: z.string().nullable(),
+  payment_status: z.enum(['COMPLETED', 'FAILED', 'REFUNDED']).nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  status_history: z.array(orderStatusChangeJson),
+});
+export type OrderJson = z.infer<typeof orderJson>;
+
+/** A create-order answer that is not 201: the order as recorded, and why it was not completed. */
+export const orderOutcomeJson = orderJson.extend({ error: z.string(), code: z.string() });
+export type OrderOutcomeJson = z.infer<typeof orderOutcomeJson>;

@@ -1,0 +1,148 @@
+import { once } from 'node:events';
+import net from 'node:net';
+
+/**
+ * What the proxy does to a request it matches:
+ * - pass: forward it and the answer.
+ * - delay: hold the request `ms` before forwarding it (a slow network or a slow service).
+ * - reset: reset the client's connection before anything reaches the target (the client cannot tell
+ *   whether the request arrived).
+ * - drop-response: forward the request, then reset the client's connection instead of passing the
+ *   answer (the target acted; the client never learns it).
+ * - hang: accept the request and never answer nor forward it (the client times out).
+ */
+export type ProxyFault =
+  | { kind: 'pass' }
+  | { kind: 'delay'; ms: number }
+  | { kind: 'reset' }
+  | { kind: 'drop-response' }
+  | { kind: 'hang' };
+
+export interface ProxyRule {
+  /** HTTP method to match, e.g. 'POST'; any when omitted. */
+  method?: string;
+  /** Matches the request path (a prefix when a string); any when omitted. */
+  path?: string | RegExp;
+  fault: ProxyFault;
+  /** Apply to this many matching requests, then pass; forever when omitted. */
+  times?: number;
+}
+
+export interface ProxiedRequest {
+  method: string;
+  path: string;
+  fault: ProxyFault['kind'];
+}
+
+export interface TcpProxy {
+  url: string;
+  port: number;
+  /** Every request seen, in arrival order, with what was done to it. */
+  requests: ProxiedRequest[];
+  /** Replaces the rules; the first matching rule applies. No rules: everything passes. */
+  setRules(rules: ProxyRule[]): void;
+  /** Closes every open connection (both sides) and stops listening. */
+  close(): Promise<void>;
+}
+
+const REQUEST_LINE = /^([A-Z]+) (\S+) HTTP\/1\.[01]\r\n/;
+
+/**
+ * A TCP proxy on 127.0.0.1 in front of one HTTP service, for fault tests. It reads the request
+ * line at the start of each chunk a client sends (HTTP/1.1 without pipelining: every request
+ * starts a chunk) and applies the first matching rule to that request. Everything else is
+ * forwarded byte for byte, in both directions.
+ */
+export async function startProxy(targetUrl: string): Promise<TcpProxy> {
+  const target = new URL(targetUrl);
+  const targetPort = Number(target.port);
+  let rules: (ProxyRule & { used: number })[] = [];
+  const requests: ProxiedRequest[] = [];
+  const sockets = new Set<net.Socket>();
+
+  const choose = (method: string, path: string): ProxyFault => {
+    for (const rule of rules) {
+      if (rule.method && rule.method !== method) continue;
+      if (rule.path instanceof RegExp ? !rule.path.test(path) : rule.path !== undefined && !path.startsWith(rule.path)) continue;
+      if (rule.times !== undefined && rule.used >= rule.times) continue;
+      rule.used += 1;
+      return rule.fault;
+    }
+    return { kind: 'pass' };
+  };
+
+  const server = net.createServer((client) => {
+    const upstream = net.connect({ host: target.hostname, port: targetPort });
+    sockets.add(client);
+    sockets.add(upstream);
+    let dropResponse = false;
+    let hung = false;
+    // Chunks go upstream in order, each after the previous one's delay.
+    let queue = Promise.resolve();
+
+    const destroyBoth = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    const resetClient = () => {
+      client.resetAndDestroy();
+      upstream.destroy();
+    };
+
+    client.on('data', (chunk: Buffer) => {
+      const line = REQUEST_LINE.exec(chunk.toString('latin1', 0, Math.min(chunk.length, 2048)));
+      if (line) {
+        const [, method = '', path = ''] = line;
+        const fault = choose(method, path);
+        requests.push({ method, path, fault: fault.kind });
+        hung = fault.kind === 'hang';
+        if (fault.kind === 'reset') {
+          resetClient();
+          return;
+        }
+        if (fault.kind === 'drop-response') dropResponse = true;
+        if (fault.kind === 'delay') {
+          const wait = fault.ms;
+          queue = queue.then(() => new Promise((resolve) => setTimeout(resolve, wait)));
+        }
+      }
+      if (hung) return;
+      queue = queue.then(() => {
+        if (!upstream.destroyed) upstream.write(chunk);
+      });
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      if (dropResponse) {
+        resetClient();
+        return;
+      }
+      client.write(chunk);
+    });
+    client.on('end', () => upstream.end());
+    upstream.on('end', () => client.end());
+    client.on('error', destroyBoth);
+    upstream.on('error', () => (client.destroyed ? undefined : client.resetAndDestroy()));
+    client.on('close', () => {
+      sockets.delete(client);
+      upstream.destroy();
+    });
+    upstream.on('close', () => sockets.delete(upstream));
+  });
+
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    setRules(next) {
+      rules = next.map((rule) => ({ ...rule, used: 0 }));
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { ORDER_REQUIRED_MESSAGE, type OrderCreate, orderCreateBody, orderLines } from '@order-system/contracts';
+import { type ErrorDetails, parseOrThrow, ValidationError } from '@order-system/platform';
+import type { OrderLine } from './order.types.js';
+
+/**
+ * The create-order body, validated. A missing or blank name, or no products at all, gets the
+ * contract's own message; anything else wrong gets the usual "Validation failed" with details.
+ */
+export function parseCreateOrder(body: unknown): OrderCreate {
+  if (body === undefined || isRecord(body)) {
+    const fields = (body ?? {}) as Record<string, unknown>;
+    const missing: ErrorDetails = {};
+    if (isBlank(fields.customer_name)) missing.customer_name = ['is required'];
+    if (isEmptyList(fields.product_ids) && isEmptyList(fields.items)) missing.product_ids = ['is required (or items)'];
+    if (Object.keys(missing).length > 0) throw new ValidationError(missing, ORDER_REQUIRED_MESSAGE);
+  }
+  return parseOrThrow(orderCreateBody, body);
+}
+
+/** One line per product, in the order they were first asked for; repeated ids add up. */
+export function mergeLines(body: OrderCreate): OrderLine[] {
+  const quantities = new Map<number, number>();
+  for (const line of orderLines(body)) quantities.set(line.product_id, (quantities.get(line.product_id) ?? 0) + line.quantity);
+  return [...quantities].map(([productId, quantity]) => ({ productId, quantity }));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isBlank(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+function isEmptyList(value: unknown): boolean {
+  return value === undefined || value === null || (Array.isArray(value) && value.length === 0);
+}

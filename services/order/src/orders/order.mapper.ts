@@ -1,0 +1,34 @@
+import type { OrderJson, OrderStatus } from '@order-system/contracts';
+import { formatCents } from '@order-system/platform';
+import type { OrderRecord } from './order.types.js';
+
+const VISIBLE_PAYMENT_STATUSES = new Set(['COMPLETED', 'FAILED', 'REFUNDED']);
+
+export function toOrderJson(order: OrderRecord): OrderJson {
+  return {
+    id: order.id,
+    customer_name: order.customerName,
+    user_id: order.userId,
+    items: order.items.map((item) => ({
+      product_id: item.productId,
+      name: item.name,
+      unit_price: item.unitPriceCents === null ? null : formatCents(item.unitPriceCents),
+      quantity: item.quantity,
+      line_total: item.unitPriceCents === null ? null : formatCents(item.unitPriceCents * item.quantity),
+    })),
+    total_amount: order.totalCents === null ? null : formatCents(order.totalCents),
+    status: order.status as OrderStatus,
+    cancellation_reason: order.cancellationReason,
+    // What the payment service said about this order's payment; null while there is none we know of.
+    payment_status: VISIBLE_PAYMENT_STATUSES.has(order.paymentState) ? (order.paymentState as OrderJson['payment_status']) : null,
+    created_at: order.createdAt.toISOString(),
+    updated_at: order.updatedAt.toISOString(),
+    status_history: order.history.map((change) => ({
+      from: change.fromStatus as OrderStatus | null,
+      to: change.toStatus as OrderStatus,
+      at: change.at.toISOString(),
+      by: change.by,
+      reason: change.reason,
+    })),
+  };
+}

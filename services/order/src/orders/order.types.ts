@@ -1,0 +1,45 @@
+import type { OrderStatus } from '@order-system/contracts';
+import type { Order, OrderItem, OrderStatusChange } from '../generated/prisma/client.js';
+
+export type { OrderStatus };
+
+/** How far the stock reservation got. REQUESTED: sent, outcome not known (a crash or a lost answer). */
+export type ReservationState = 'NONE' | 'REQUESTED' | 'ACTIVE' | 'RELEASED' | 'RELEASE_FAILED';
+
+/**
+ * How far the charge got. REQUESTED: sent, no answer recorded yet. UNKNOWN: every way of finding
+ * out failed; a recovery job must ask the payment service again. NOT_CHARGED: known not to exist.
+ */
+export type PaymentState = 'NONE' | 'REQUESTED' | 'COMPLETED' | 'FAILED' | 'NOT_CHARGED' | 'UNKNOWN';
+
+/** An order with its items and status history, both in the order they were written. */
+export type OrderRecord = Order & { items: OrderItem[]; history: OrderStatusChange[] };
+
+/** One line of an order: each product once, quantities of repeated ids added up. */
+export interface OrderLine {
+  productId: number;
+  quantity: number;
+}
+
+/** A line with what the product service said about it; name and price are null when unknown. */
+export interface PricedLine extends OrderLine {
+  name: string | null;
+  unitPriceCents: number | null;
+}
+
+/** Who made a change: a user id, or 'system' for the workflow itself and anonymous callers. */
+export const SYSTEM = 'system';
+
+/** Why an order was not completed: a contract error code and its human sentence. */
+export type OrderFailureCode =
+  | 'product_not_found'
+  | 'out_of_stock'
+  | 'payment_failed'
+  | 'product_service_unavailable'
+  | 'payment_service_unavailable'
+  | 'payment_pending';
+
+export interface OrderFailure {
+  code: OrderFailureCode;
+  message: string;
+}

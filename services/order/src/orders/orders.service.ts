@@ -1,0 +1,299 @@
+import { randomUUID } from 'node:crypto';
+import { BadRequestError, type Claims, formatCents, MAX_AMOUNT_CENTS, NotFoundError, parseMoney } from '@order-system/platform';
+import type { PaymentAnswer, PaymentClient } from '../upstream/payment.client.js';
+import type { ProductClient } from '../upstream/product.client.js';
+import type { CallContext } from '../upstream/upstream-client.js';
+import { describeFailure, isTransient, UpstreamError } from '../upstream/upstream-error.js';
+import {
+  type OrderFailure,
+  type OrderLine,
+  type OrderRecord,
+  type PaymentState,
+  type PricedLine,
+  type ReservationState,
+  SYSTEM,
+} from './order.types.js';
+import type { NewOrder, OrdersRepository } from './orders.repository.js';
+
+export interface PlaceOrder {
+  customerName: string;
+  /** Set when a customer token placed the order; only that customer (and admins) may read it. */
+  userId: string | null;
+  lines: OrderLine[];
+}
+
+/** The order as recorded, and, unless it was paid, why not. */
+export interface PlacedOrder {
+  order: OrderRecord;
+  failure: OrderFailure | null;
+}
+
+type Pricing = { lines: PricedLine[]; failure: OrderFailure | null };
+type ReservationResult = { ok: true } | { ok: false; failure: OrderFailure; mayBeHeld: boolean };
+type ChargeResult =
+  | { kind: 'completed'; paymentId: string }
+  | { kind: 'refused'; failure: OrderFailure; paymentState: PaymentState }
+  | { kind: 'unknown'; reason: string };
+
+const failures = {
+  productNotFound: (id: number): OrderFailure => ({ code: 'product_not_found', message: `Product ${id} not found` }),
+  outOfStock: (id: number): OrderFailure => ({ code: 'out_of_stock', message: `Product ${id} is out of stock` }),
+  productServiceUnavailable: { code: 'product_service_unavailable', message: 'Product service unavailable' } as OrderFailure,
+  paymentFailed: { code: 'payment_failed', message: 'Payment failed' } as OrderFailure,
+  paymentServiceUnavailable: { code: 'payment_service_unavailable', message: 'Payment service unavailable' } as OrderFailure,
+  paymentPending: {
+    code: 'payment_pending',
+    message: 'The payment could not be confirmed yet; the order stays PENDING until its outcome is known',
+  } as OrderFailure,
+};
+
+export class OrderNotFoundError extends NotFoundError {
+  constructor() {
+    super('Order not found');
+  }
+}
+
+export class OrderTotalTooLargeError extends BadRequestError {
+  constructor() {
+    super('amount_too_large', `The order total must not exceed ${formatCents(MAX_AMOUNT_CENTS)}`);
+  }
+}
+
+/**
+ * The create-order workflow. Each step's outcome is written down before the next step starts, in
+ * short transactions between the HTTP calls, so that whatever happens (a refusal, an outage, a
+ * crash) the order tells how far it got and what is still held.
+ */
+export class OrdersService {
+  constructor(
+    private readonly orders: OrdersRepository,
+    private readonly products: ProductClient,
+    private readonly payments: PaymentClient,
+  ) {}
+
+  async placeOrder(request: PlaceOrder, ctx: CallContext): Promise<PlacedOrder> {
+    const pricing = await this.priceLines(request.lines, ctx);
+    // Refused orders miss a price, so they have no total (null) and are recorded whatever their size.
+    if (pricing.failure) return this.recordRefused(this.draft(request, pricing.lines, null), pricing.failure, ctx);
+
+    const order = await this.orders.createPending(this.draft(request, pricing.lines, orderTotal(pricing.lines)));
+    ctx.log.info({ order_id: order.id, total: formatCents(order.totalCents ?? 0) }, 'order recorded as PENDING');
+
+    const reservation = await this.reserveStock(order, ctx);
+    if (!reservation.ok) {
+      return this.cancel(order, reservation.failure, reservation.mayBeHeld ? {} : { reservationState: 'NONE' }, ctx);
+    }
+
+    const charge = await this.charge(order, ctx);
+    switch (charge.kind) {
+      case 'completed':
+        return this.markPaid(order, charge.paymentId, ctx);
+      case 'refused':
+        return this.cancel(order, charge.failure, { paymentState: charge.paymentState }, ctx);
+      case 'unknown':
+        return this.leavePending(order, charge.reason, ctx);
+    }
+  }
+
+  /** The order, if `viewer` may see it: anonymous orders by anyone with the id, others by their owner or an admin. */
+  async getOrder(id: string | null, viewer: Claims | undefined): Promise<OrderRecord> {
+    const order = id === null ? null : await this.orders.findById(id);
+    if (!order || !canRead(order, viewer)) throw new OrderNotFoundError();
+    return order;
+  }
+
+  /** Step 2: every product, in parallel, at its current price. The total is computed here, never taken from the client. */
+  private async priceLines(lines: OrderLine[], ctx: CallContext): Promise<Pricing> {
+    const answers = await Promise.allSettled(lines.map((line) => this.products.getProduct(line.productId, ctx)));
+    const priced: PricedLine[] = [];
+    let unknown: number | null = null;
+    let unavailable = false;
+    for (const [index, line] of lines.entries()) {
+      const answer = answers[index];
+      if (answer?.status === 'rejected') {
+        if (!(answer.reason instanceof UpstreamError)) throw answer.reason;
+        ctx.log.warn({ product_id: line.productId, reason: describeFailure(answer.reason.last) }, 'product lookup failed');
+        unavailable = true;
+      }
+      const product = answer?.status === 'fulfilled' ? answer.value : undefined;
+      if (product === null) unknown ??= line.productId;
+      const price = product ? parseMoney(product.price) : undefined;
+      if (price && !price.ok) unavailable = true;
+      priced.push({ ...line, name: product?.name ?? null, unitPriceCents: price?.ok ? price.cents : null });
+    }
+    // A product that does not exist is a definite answer; report it before an outage.
+    if (unknown !== null) return { lines: priced, failure: failures.productNotFound(unknown) };
+    if (unavailable) return { lines: priced, failure: failures.productServiceUnavailable };
+    return { lines: priced, failure: null };
+  }
+
+  private draft(request: PlaceOrder, lines: PricedLine[], totalCents: number | null): NewOrder {
+    return {
+      id: randomUUID(),
+      customerName: request.customerName,
+      userId: request.userId,
+      placedBy: request.userId ?? SYSTEM,
+      totalCents,
+      lines,
+    };
+  }
+
+  /** A product unknown or not reachable: nothing was done, the order is recorded CANCELLED with what was asked. */
+  private async recordRefused(draft: NewOrder, failure: OrderFailure, ctx: CallContext): Promise<PlacedOrder> {
+    const order = await this.orders.createCancelled(draft, failure.message);
+    ctx.log.warn({ order_id: order.id, code: failure.code, reason: failure.message }, 'order cancelled before any side effect');
+    return { order, failure };
+  }
+
+  /** Step 3: one all-or-nothing reservation, keyed by the order id so that a retry reserves nothing more. */
+  private async reserveStock(order: OrderRecord, ctx: CallContext): Promise<ReservationResult> {
+    await this.orders.recordProgress(order.id, { reservationState: 'REQUESTED' });
+    try {
+      await this.products.reserve(order.id, order.items, ctx);
+    } catch (err) {
+      if (!(err instanceof UpstreamError)) throw err;
+      const failure = reservationFailure(err);
+      // A reservation is all or nothing, so a final refusal means nothing is held, unless an
+      // earlier attempt may have arrived (a timeout or a reset) and reserved: then release it.
+      const earlierMayHaveArrived = err.attempts.slice(0, -1).some((attempt) => attempt.kind !== 'unreachable');
+      const refused = !isTransient(err.last) && !earlierMayHaveArrived;
+      return { ok: false, failure, mayBeHeld: !(err.neverArrived || refused) };
+    }
+    await this.orders.recordProgress(order.id, { reservationState: 'ACTIVE' });
+    ctx.log.info({ order_id: order.id }, 'stock reserved');
+    return { ok: true };
+  }
+
+  /** Step 4: the charge, retried by the client on transient failures; an unclear outcome is looked up, never guessed. */
+  private async charge(order: OrderRecord, ctx: CallContext): Promise<ChargeResult> {
+    const total = order.totalCents ?? 0;
+    await this.orders.recordProgress(order.id, { paymentState: 'REQUESTED' });
+    try {
+      return settle(await this.payments.charge(order.id, total, ctx), total);
+    } catch (err) {
+      if (!(err instanceof UpstreamError)) throw err;
+      if (err.neverArrived) return { kind: 'refused', failure: failures.paymentServiceUnavailable, paymentState: 'NOT_CHARGED' };
+      if (isFinalRefusal(err)) {
+        ctx.log.error({ order_id: order.id, status: err.status, body: err.bodyField('error') }, 'payment service refused the charge');
+        const failure = err.status === 401 || err.status === 403 ? failures.paymentServiceUnavailable : failures.paymentFailed;
+        return { kind: 'refused', failure, paymentState: 'NOT_CHARGED' };
+      }
+      ctx.log.warn({ order_id: order.id, reason: describeFailure(err.last) }, 'charge outcome unknown; asking the payment service');
+      return this.lookUpCharge(order, err, ctx);
+    }
+  }
+
+  /** After a charge whose outcome is unknown: the payment service's own record decides. */
+  private async lookUpCharge(order: OrderRecord, chargeError: UpstreamError, ctx: CallContext): Promise<ChargeResult> {
+    let payment: PaymentAnswer | null;
+    try {
+      payment = await this.payments.find(order.id, ctx);
+    } catch (err) {
+      if (!(err instanceof UpstreamError)) throw err;
+      return { kind: 'unknown', reason: `charge: ${describeFailure(chargeError.last)}; lookup: ${describeFailure(err.last)}` };
+    }
+    if (payment) return settle(payment, order.totalCents ?? 0);
+    // No payment exists: the charge did not happen. An answering service that kept failing is a
+    // failed payment; one that never answered in time is unavailable.
+    const failure = chargeError.last.kind === 'http' ? failures.paymentFailed : failures.paymentServiceUnavailable;
+    return { kind: 'refused', failure, paymentState: 'NOT_CHARGED' };
+  }
+
+  /** Step 5, success. */
+  private async markPaid(order: OrderRecord, paymentId: string, ctx: CallContext): Promise<PlacedOrder> {
+    const paid = await this.orders.transition(order.id, {
+      from: 'PENDING',
+      to: 'PAID',
+      by: SYSTEM,
+      reason: null,
+      progress: { paymentState: 'COMPLETED', paymentId },
+    });
+    ctx.log.info({ order_id: order.id, payment_id: paymentId }, 'order paid');
+    return { order: paid, failure: null };
+  }
+
+  /**
+   * Step 5, failure: the decision is recorded first, then any stock is given back. A release that
+   * fails is recorded as RELEASE_FAILED for the recovery job; the order stays cancelled.
+   */
+  private async cancel(
+    order: OrderRecord,
+    failure: OrderFailure,
+    progress: { paymentState?: PaymentState; reservationState?: ReservationState },
+    ctx: CallContext,
+  ): Promise<PlacedOrder> {
+    const cancelled = await this.orders.transition(order.id, {
+      from: 'PENDING',
+      to: 'CANCELLED',
+      by: SYSTEM,
+      reason: failure.message,
+      cancellationReason: failure.message,
+      progress,
+    });
+    ctx.log.warn({ order_id: order.id, code: failure.code, reason: failure.message }, 'order cancelled');
+    const released = await this.releaseStock(cancelled, ctx);
+    return { order: released, failure };
+  }
+
+  private async releaseStock(order: OrderRecord, ctx: CallContext): Promise<OrderRecord> {
+    if (!mayHoldStock(order.reservationState as ReservationState)) return order;
+    try {
+      const outcome = await this.products.release(order.id, ctx);
+      ctx.log.info({ order_id: order.id, outcome }, 'reservation released');
+      return await this.orders.recordProgress(order.id, { reservationState: outcome === 'released' ? 'RELEASED' : 'NONE' });
+    } catch (err) {
+      if (!(err instanceof UpstreamError)) throw err;
+      ctx.log.error({ order_id: order.id, reason: describeFailure(err.last) }, 'releasing the reservation failed; left for recovery');
+      return this.orders.recordProgress(order.id, { reservationState: 'RELEASE_FAILED' });
+    }
+  }
+
+  /** Neither charged nor known not to be: keep the order and its stock for the recovery job. */
+  private async leavePending(order: OrderRecord, reason: string, ctx: CallContext): Promise<PlacedOrder> {
+    const pending = await this.orders.recordProgress(order.id, { paymentState: 'UNKNOWN' });
+    ctx.log.warn({ order_id: order.id, reason }, 'payment outcome unknown; order left PENDING with its reservation');
+    return { order: pending, failure: failures.paymentPending };
+  }
+}
+
+/** Σ price × quantity in cents, of lines whose prices are all known; above the maximum is a 400. */
+function orderTotal(lines: PricedLine[]): number {
+  let total = 0;
+  for (const line of lines) {
+    total += (line.unitPriceCents ?? 0) * line.quantity;
+    if (total > MAX_AMOUNT_CENTS) throw new OrderTotalTooLargeError();
+  }
+  return total;
+}
+
+function settle(payment: PaymentAnswer, totalCents: number): ChargeResult {
+  if (payment.status === 'FAILED') return { kind: 'refused', failure: failures.paymentFailed, paymentState: 'FAILED' };
+  if (payment.status === 'COMPLETED' && payment.amount === formatCents(totalCents)) return { kind: 'completed', paymentId: payment.id };
+  // A completed payment of another amount, or a refunded one, is not ours to decide about here.
+  return { kind: 'unknown', reason: `payment ${payment.id} is ${payment.status} for ${payment.amount}` };
+}
+
+/** A 4xx other than 409 (a payment exists) and 429 (slow down): the charge was refused and will not be made. */
+function isFinalRefusal(err: UpstreamError): boolean {
+  const status = err.status;
+  return status !== undefined && status >= 400 && status < 500 && status !== 409 && status !== 429;
+}
+
+function reservationFailure(err: UpstreamError): OrderFailure {
+  const productId = err.bodyField('product_id');
+  if (typeof productId === 'number') {
+    if (err.hasStatus(404) && err.bodyField('code') === 'product_not_found') return failures.productNotFound(productId);
+    if (err.hasStatus(409) && err.bodyField('code') === 'out_of_stock') return failures.outOfStock(productId);
+  }
+  return failures.productServiceUnavailable;
+}
+
+function mayHoldStock(state: ReservationState): boolean {
+  return state === 'REQUESTED' || state === 'ACTIVE' || state === 'RELEASE_FAILED';
+}
+
+function canRead(order: OrderRecord, viewer: Claims | undefined): boolean {
+  if (order.userId === null) return true;
+  if (viewer?.role === 'admin') return true;
+  return viewer?.role === 'customer' && viewer.sub === order.userId;
+}

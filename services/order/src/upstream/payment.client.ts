@@ -1,0 +1,57 @@
+import { paymentJson } from '@order-system/contracts';
+import { formatCents } from '@order-system/platform';
+import type { z } from 'zod';
+import type { CallContext, UpstreamClient } from './upstream-client.js';
+import { UpstreamError } from './upstream-error.js';
+
+// Only the fields the order service relies on, so new fields on the payment side change nothing here.
+const paymentAnswer = paymentJson.pick({ id: true, order_id: true, amount: true, status: true });
+export type PaymentAnswer = z.infer<typeof paymentAnswer>;
+
+/** The payment service as the order workflow needs it. */
+export class PaymentClient {
+  constructor(private readonly http: UpstreamClient) {}
+
+  /**
+   * Charges the order. Retried on transient failures: the payment service keeps one payment per
+   * order id and answers a repeat with the payment it already has, so a retry never charges twice.
+   */
+  async charge(orderId: string, amountCents: number, ctx: CallContext): Promise<PaymentAnswer> {
+    const { status, body } = await this.http.send(
+      {
+        operation: 'charge',
+        method: 'POST',
+        path: '/api/payments/',
+        body: { order_id: orderId, amount: formatCents(amountCents) },
+        retry: true,
+      },
+      ctx,
+    );
+    return parseAnswer('charge', status, body);
+  }
+
+  /** The order's payment, or null when the payment service has none. */
+  async find(orderId: string, ctx: CallContext): Promise<PaymentAnswer | null> {
+    try {
+      const { status, body } = await this.http.send(
+        { operation: 'get payment', method: 'GET', path: `/api/payments/${orderId}/`, retry: true },
+        ctx,
+      );
+      return parseAnswer('get payment', status, body);
+    } catch (err) {
+      if (err instanceof UpstreamError && err.hasStatus(404) && isPaymentNotFound(err)) return null;
+      throw err;
+    }
+  }
+}
+
+function isPaymentNotFound(err: UpstreamError): boolean {
+  const code = err.bodyField('code');
+  return code === 'not_found' || code === 'payment_not_found';
+}
+
+function parseAnswer(operation: string, status: number, body: unknown): PaymentAnswer {
+  const parsed = paymentAnswer.safeParse(body);
+  if (!parsed.success) throw new UpstreamError('payment', operation, { kind: 'http', status, body });
+  return parsed.data;
+}

@@ -1,0 +1,151 @@
+import http from 'node:http';
+import https from 'node:https';
+import { type Logger, REQUEST_ID_HEADER, SERVICE_TOKEN_TTL_SECONDS, type TokenService } from '@order-system/platform';
+import axios, { type AxiosError } from 'axios';
+import axiosRetry from 'axios-retry';
+import { type AttemptFailure, describeFailure, isTransient, UpstreamError, type UpstreamService } from './upstream-error.js';
+
+/** What every outgoing call carries from the request that caused it. */
+export interface CallContext {
+  requestId: string;
+  log: Logger;
+}
+
+export interface UpstreamClientOptions {
+  service: UpstreamService;
+  baseUrl: string;
+  timeoutMs: number;
+  /** Extra attempts for requests marked `retry` (the callee must be idempotent for them). */
+  retries: number;
+  retryBaseDelayMs: number;
+  tokens: TokenService;
+}
+
+export interface UpstreamRequest {
+  /** A few words for logs and errors: "reserve stock", "charge". */
+  operation: string;
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  body?: unknown;
+  /** Send again after a transient failure. Only for requests the other service treats idempotently. */
+  retry: boolean;
+  timeoutMs?: number;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  body: unknown;
+}
+
+export interface UpstreamClient {
+  readonly service: UpstreamService;
+  /** Resolves with a 2xx answer; throws UpstreamError with every failed attempt otherwise. */
+  send(request: UpstreamRequest, ctx: CallContext): Promise<UpstreamResponse>;
+  close(): void;
+}
+
+const SERVICE_TOKEN_SUBJECT = 'order-service';
+const MAX_RESPONSE_BYTES = 1024 * 1024;
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED']);
+// Errors in how we built the request, not in the network: never retried, surface as a 500.
+const PROGRAMMING_CODES = new Set(['ERR_BAD_OPTION', 'ERR_BAD_OPTION_VALUE', 'ERR_INVALID_URL', 'ERR_CANCELED', 'ERR_NOT_SUPPORT']);
+
+/** Sorts one failed attempt into what it tells us about the call's outcome; null for a bug of ours. */
+export function classifyAttempt(error: AxiosError): AttemptFailure | null {
+  if (error.response) return { kind: 'http', status: error.response.status, body: error.response.data };
+  const code = error.code ?? 'UNKNOWN';
+  if (PROGRAMMING_CODES.has(code)) return null;
+  if (UNREACHABLE_CODES.has(code)) return { kind: 'unreachable', code };
+  if (TIMEOUT_CODES.has(code)) return { kind: 'timeout', code };
+  // A reset, a hang-up or an unreadable answer: the request may have been acted on.
+  return { kind: 'reset', code };
+}
+
+/** Exponential backoff with jitter: base, 2 x base, 4 x base, ... each plus up to 50 %. */
+export function backoffDelay(retryNumber: number, baseMs: number): number {
+  const delay = baseMs * 2 ** Math.max(0, retryNumber - 1);
+  return Math.round(delay + Math.random() * delay * 0.5);
+}
+
+/**
+ * The one way this service calls another: base URL, per-attempt timeout, keep-alive agent,
+ * X-Request-Id forwarding, a short-lived service token signed for every attempt, retries with
+ * backoff on transient failures only, and a typed UpstreamError that says whether the request
+ * can have arrived.
+ */
+export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
+  const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64 });
+  const instance = axios.create({
+    baseURL: options.baseUrl,
+    timeout: options.timeoutMs,
+    httpAgent,
+    httpsAgent,
+    proxy: false,
+    maxRedirects: 0,
+    maxContentLength: MAX_RESPONSE_BYTES,
+    transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: true },
+    headers: { Accept: 'application/json' },
+  });
+  // Runs again for every retry, so each attempt carries a fresh token.
+  instance.interceptors.request.use((config) => {
+    const token = options.tokens.sign({ sub: SERVICE_TOKEN_SUBJECT, role: 'service', ttlSeconds: SERVICE_TOKEN_TTL_SECONDS });
+    config.headers.set('Authorization', `Bearer ${token}`);
+    return config;
+  });
+  axiosRetry(instance, {
+    retries: 0,
+    // Every attempt gets the whole timeout; axios-retry would otherwise share one budget between them.
+    shouldResetTimeout: true,
+    retryCondition: (error) => {
+      const failure = classifyAttempt(error);
+      return failure !== null && isTransient(failure);
+    },
+    retryDelay: (retryNumber) => backoffDelay(retryNumber, options.retryBaseDelayMs),
+  });
+
+  return {
+    service: options.service,
+    async send(request, ctx) {
+      const attempts: AttemptFailure[] = [];
+      const maxAttempts = (request.retry ? options.retries : 0) + 1;
+      try {
+        const response = await instance.request({
+          method: request.method,
+          url: request.path,
+          data: request.body,
+          timeout: request.timeoutMs ?? options.timeoutMs,
+          headers: { [REQUEST_ID_HEADER]: ctx.requestId },
+          'axios-retry': {
+            retries: maxAttempts - 1,
+            onRetry: (retryNumber, error) => {
+              const failure = classifyAttempt(error);
+              if (failure) attempts.push(failure);
+              ctx.log.warn(
+                {
+                  upstream: options.service,
+                  operation: request.operation,
+                  attempt: retryNumber + 1,
+                  max_attempts: maxAttempts,
+                  reason: failure ? describeFailure(failure) : error.code,
+                },
+                `retrying ${request.operation}`,
+              );
+            },
+          },
+        });
+        return { status: response.status, body: response.data };
+      } catch (err) {
+        if (!axios.isAxiosError(err)) throw err;
+        const failure = classifyAttempt(err);
+        if (!failure) throw err;
+        throw new UpstreamError(options.service, request.operation, failure, attempts);
+      }
+    },
+    close() {
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    },
+  };
+}
