@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { bearer, hostileAuthHeaders } from '@order-system/testing';
+import { bearer, hostileAuthHeaders, waitFor } from '@order-system/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTrio, type Trio, waitFor } from './harness.js';
+import { startTrio, type Trio } from './harness.js';
 
 // One trio for the file: every test makes its own products, so they do not interfere.
 let trio: Trio;

@@ -131,14 +131,3 @@ export async function call(method: string, url: string, body?: unknown, options:
   if ((res.headers.get('content-type') ?? '').includes('application/json')) parsed = JSON.parse(text);
   return { status: res.status, body: parsed, headers: res.headers };
 }
-
-/** Polls `check` until it returns something other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { waitFor } from '@order-system/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTrio, type Trio, waitFor } from './harness.js';
+import { startTrio, type Trio } from './harness.js';
 
 // The payment service answers every charge 503 (PAYMENT_FAILURE_RATE=1) before touching anything.
 let trio: Trio;

@@ -1,5 +1,6 @@
+import { waitFor } from '@order-system/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTrio, type Trio, waitFor } from './harness.js';
+import { startTrio, type Trio } from './harness.js';
 
 // Each charge is stored at once but answered 1.5 s later, after the order service gave up on it (400 ms).
 let trio: Trio;

@@ -12,6 +12,7 @@ export {
 } from './auth/tokens.js';
 export { baseConfigSchema, ConfigError, databaseFileFromUrl, EXAMPLE_JWT_SECRET, loadConfig, portSchema } from './config.js';
 export { applyMigrations, listMigrations, MigrationError, type MigrationResult } from './db/migrate.js';
+export { checkDatabase, openDatabase } from './db/open-database.js';
 export { createSqlitePrismaClient } from './db/prisma-client.js';
 export { SerializedSqliteAdapterFactory } from './db/prisma-sqlite.js';
 export { type DatabaseShape, shapeFromDatabase, shapeFromPrismaSchema } from './db/schema-check.js';
@@ -25,6 +26,7 @@ export { defineRoute, type RouteHandlers } from './http/route.js';
 export { parseOrThrow, zodDetails } from './http/validate.js';
 export { runMain } from './lifecycle/run-main.js';
 export { serve } from './lifecycle/serve.js';
+export { type ServiceDefinition, startService } from './lifecycle/start-service.js';
 export { createLogger, type Logger } from './logger.js';
 export { formatCents, MAX_AMOUNT_CENTS, moneyCents, parseMoney, positiveMoneyCents } from './money.js';
 export { Mutex } from './mutex.js';

@@ -4,3 +4,4 @@ export { REPO_ROOT, type ServiceName, type ServiceProcess, startServiceProcess }
 export { type ProxiedRequest, type ProxyFault, type ProxyRule, startProxy, type TcpProxy } from './proxy.js';
 export { tempDatabaseUrl, tempDir } from './temp-db.js';
 export { bearer, hostileAuthHeaders, TEST_JWT_SECRET } from './tokens.js';
+export { waitFor } from './wait-for.js';

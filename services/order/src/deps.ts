@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import {
-  applyMigrations,
-  createSqlitePrismaClient,
+  checkDatabase,
   createTokenService,
-  databaseFileFromUrl,
   type Logger,
+  openDatabase,
   type ReadinessReport,
   type TokenService,
 } from '@order-system/platform';
@@ -34,9 +33,7 @@ export interface OrderDeps {
 
 /** The composition root: migrates the database, then builds every part from the config. */
 export async function createDeps(config: OrderConfig, logger: Logger): Promise<OrderDeps> {
-  const databaseFile = databaseFileFromUrl(config.DATABASE_URL);
-  applyMigrations({ databaseFile, migrationsDir: MIGRATIONS_DIR, logger });
-  const prisma = createSqlitePrismaClient(PrismaClient, databaseFile);
+  const prisma = openDatabase(PrismaClient, { databaseUrl: config.DATABASE_URL, migrationsDir: MIGRATIONS_DIR, logger });
   const tokens = createTokenService(config.JWT_SECRET);
   const upstream = { timeoutMs: config.UPSTREAM_TIMEOUT_MS, retryBaseDelayMs: config.RETRY_BASE_DELAY_MS, tokens };
   const productHttp = createUpstreamClient({
@@ -63,10 +60,7 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
     // service still records and serves orders, and taking it out of rotation would not help them.
     readiness: async () => {
       const [database, productService, paymentService] = await Promise.all([
-        repository.ping().then(
-          () => 'ok' as const,
-          () => 'unavailable' as const,
-        ),
+        checkDatabase(prisma),
         answersHealth(productHttp, logger),
         answersHealth(paymentHttp, logger),
       ]);

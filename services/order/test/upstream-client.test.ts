@@ -9,12 +9,13 @@ import {
   type TcpProxy,
   TEST_JWT_SECRET,
   tempDatabaseUrl,
+  waitFor,
 } from '@order-system/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ProductClient } from '../src/upstream/product.client.js';
 import { type CallContext, createUpstreamClient, type UpstreamClient } from '../src/upstream/upstream-client.js';
 import { UpstreamError } from '../src/upstream/upstream-error.js';
-import { closedPortUrl, eventually } from './order-app.js';
+import { closedPortUrl } from './order-app.js';
 
 // The client against the real product service, with faults made by a real TCP proxy in between.
 let product: ServiceProcess;
@@ -145,7 +146,7 @@ describe('upstream client', () => {
     expect(released).toBe('released');
     expect(unknown).toBe('not_found');
     expect(await stockOf(id)).toBe(5);
-    const seen = await eventually(() => {
+    const seen = await waitFor(() => {
       const lines = product.logs.filter((line) => line.request_id === ctx.requestId && line.msg === 'request completed');
       return lines.length >= 3 && lines;
     });

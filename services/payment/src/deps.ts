@@ -1,10 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import {
-  applyMigrations,
-  createSqlitePrismaClient,
+  checkDatabase,
   createTokenService,
-  databaseFileFromUrl,
   type Logger,
+  openDatabase,
   type ReadinessReport,
   type TokenService,
 } from '@order-system/platform';
@@ -31,9 +30,7 @@ export type PaymentDepsOverrides = Pick<ProcessorOptions, 'random' | 'wait'>;
 
 /** The composition root: migrates the database, then builds every part from the config. */
 export async function createDeps(config: PaymentConfig, logger: Logger, overrides: PaymentDepsOverrides = {}): Promise<PaymentDeps> {
-  const databaseFile = databaseFileFromUrl(config.DATABASE_URL);
-  applyMigrations({ databaseFile, migrationsDir: MIGRATIONS_DIR, logger });
-  const prisma = createSqlitePrismaClient(PrismaClient, databaseFile);
+  const prisma = openDatabase(PrismaClient, { databaseUrl: config.DATABASE_URL, migrationsDir: MIGRATIONS_DIR, logger });
   const processor = new SimulatedProcessor({
     failureRate: config.PAYMENT_FAILURE_RATE,
     latencyMs: config.PAYMENT_LATENCY_MS,
@@ -46,12 +43,8 @@ export async function createDeps(config: PaymentConfig, logger: Logger, override
     tokens: createTokenService(config.JWT_SECRET),
     payments: new PaymentsService(new PaymentsRepository(prisma), processor, logger),
     readiness: async () => {
-      try {
-        await prisma.$queryRaw`SELECT 1`;
-        return { ready: true, checks: { database: 'ok' } };
-      } catch {
-        return { ready: false, checks: { database: 'unavailable' } };
-      }
+      const database = await checkDatabase(prisma);
+      return { ready: database === 'ok', checks: { database } };
     },
     close: () => prisma.$disconnect(),
   };

@@ -1,20 +1,6 @@
-import { createLogger, runMain, serve } from '@order-system/platform';
-import { config as loadDotenv } from 'dotenv';
+import { startService } from '@order-system/platform';
 import { createApp } from './app.js';
 import { loadPaymentConfig } from './config.js';
 import { createDeps } from './deps.js';
 
-await runMain(async () => {
-  loadDotenv({ quiet: true });
-  const config = loadPaymentConfig(process.env);
-  const logger = createLogger({ service: 'payment', level: config.LOG_LEVEL });
-  const deps = await createDeps(config, logger);
-  await serve({
-    app: createApp(deps),
-    host: config.HOST,
-    port: config.PORT,
-    logger,
-    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-    onClose: deps.close,
-  });
-});
+await startService({ service: 'payment', loadConfig: loadPaymentConfig, createDeps, createApp });

@@ -1,10 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import {
-  applyMigrations,
-  createSqlitePrismaClient,
+  checkDatabase,
   createTokenService,
-  databaseFileFromUrl,
   type Logger,
+  openDatabase,
   type ReadinessReport,
   type TokenService,
 } from '@order-system/platform';
@@ -33,9 +32,7 @@ export interface ProductDeps {
 
 /** The composition root: migrates the database, then builds every part from the config. */
 export async function createDeps(config: ProductConfig, logger: Logger): Promise<ProductDeps> {
-  const databaseFile = databaseFileFromUrl(config.DATABASE_URL);
-  applyMigrations({ databaseFile, migrationsDir: MIGRATIONS_DIR, logger });
-  const prisma = createSqlitePrismaClient(PrismaClient, databaseFile);
+  const prisma = openDatabase(PrismaClient, { databaseUrl: config.DATABASE_URL, migrationsDir: MIGRATIONS_DIR, logger });
   const productsRepository = new ProductsRepository(prisma);
   if (config.SEED_DEMO_PRODUCTS) await seedDemoProducts(productsRepository, logger);
   const tokens = createTokenService(config.JWT_SECRET);
@@ -48,12 +45,8 @@ export async function createDeps(config: ProductConfig, logger: Logger): Promise
     reservations: new ReservationsService(new ReservationsRepository(prisma), logger),
     tokenIssuer: new TokenIssuer(tokens, { username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD }),
     readiness: async () => {
-      try {
-        await prisma.$queryRaw`SELECT 1`;
-        return { ready: true, checks: { database: 'ok' } };
-      } catch {
-        return { ready: false, checks: { database: 'unavailable' } };
-      }
+      const database = await checkDatabase(prisma);
+      return { ready: database === 'ok', checks: { database } };
     },
     close: () => prisma.$disconnect(),
   };

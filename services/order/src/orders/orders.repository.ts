@@ -105,10 +105,6 @@ export class OrdersRepository {
       return tx.order.findUniqueOrThrow({ where: { id }, include: withDetails });
     });
   }
-
-  async ping(): Promise<void> {
-    await this.prisma.$queryRaw`SELECT 1`;
-  }
 }
 
 function orderRow(order: NewOrder, status: OrderStatus, at: Date) {
