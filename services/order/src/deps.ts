@@ -10,6 +10,8 @@ import {
 } from '@order-system/platform';
 import type { OrderConfig } from './config.js';
 import { PrismaClient } from './generated/prisma/client.js';
+import { IdempotencyRepository } from './orders/idempotency.repository.js';
+import { IdempotencyService } from './orders/idempotency.service.js';
 import { OrdersRepository } from './orders/orders.repository.js';
 import { OrdersService } from './orders/orders.service.js';
 import { PaymentClient } from './upstream/payment.client.js';
@@ -27,6 +29,7 @@ export interface OrderDeps {
   prisma: PrismaClient;
   tokens: TokenService;
   orders: OrdersService;
+  idempotency: IdempotencyService;
   readiness: () => Promise<ReadinessReport>;
   close: () => Promise<void>;
 }
@@ -56,6 +59,7 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
     prisma,
     tokens,
     orders: new OrdersService(repository, new ProductClient(productHttp), new PaymentClient(paymentHttp)),
+    idempotency: new IdempotencyService(new IdempotencyRepository(prisma), logger),
     // Ready when the database answers. The neighbours are reported, not required: without them the
     // service still records and serves orders, and taking it out of rotation would not help them.
     readiness: async () => {

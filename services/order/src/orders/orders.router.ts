@@ -2,42 +2,45 @@ import { parseUuidParam } from '@order-system/contracts';
 import { defineRoute } from '@order-system/platform';
 import { type Request, Router } from 'express';
 import type { CallContext } from '../upstream/upstream-client.js';
+import { type IdempotencyService, readIdempotencyKey } from './idempotency.service.js';
 import { toOrderJson } from './order.mapper.js';
-import type { OrderFailureCode } from './order.types.js';
+import { answerForCurrentOrder, answerForPlacedOrder } from './order-answer.js';
 import { mergeLines, parseCreateOrder } from './order-request.js';
 import type { OrdersService } from './orders.service.js';
 
-/** The HTTP answer for each way an order can end up not paid. */
-const FAILURE_STATUS: Record<OrderFailureCode, number> = {
-  product_not_found: 400,
-  out_of_stock: 400,
-  payment_failed: 400,
-  product_service_unavailable: 503,
-  payment_service_unavailable: 503,
-  payment_pending: 202,
-};
-
-export function ordersRouter(orders: OrdersService): Router {
+export function ordersRouter(orders: OrdersService, idempotency: IdempotencyService): Router {
   const router = Router();
 
   defineRoute(router, '/api/orders', {
     post: async (req, res) => {
       const body = parseCreateOrder(req.body);
-      const { order, failure } = await orders.placeOrder(
-        {
-          customerName: body.customer_name,
-          // Only a customer token binds the order to a user; admins and services order anonymously.
-          userId: req.auth?.role === 'customer' ? req.auth.sub : null,
-          lines: mergeLines(body),
-        },
-        callContext(req),
-      );
-      res.location(`/api/orders/${order.id}/`);
-      if (failure) {
-        res.status(FAILURE_STATUS[failure.code]).json({ ...toOrderJson(order), error: failure.message, code: failure.code });
-      } else {
-        res.status(201).json(toOrderJson(order));
-      }
+      const key = readIdempotencyKey(req.get('Idempotency-Key'));
+      const ctx = callContext(req);
+      const place = async (orderId?: string) =>
+        answerForPlacedOrder(
+          await orders.placeOrder(
+            {
+              orderId,
+              customerName: body.customer_name,
+              // Only a customer token binds the order to a user; admins and services order anonymously.
+              userId: req.auth?.role === 'customer' ? req.auth.sub : null,
+              lines: mergeLines(body),
+            },
+            ctx,
+          ),
+        );
+      const answer =
+        key === undefined
+          ? { ...(await place()), replayed: false }
+          : await idempotency.run(
+              { scope: req.auth ? `${req.auth.role}:${req.auth.sub}` : 'anonymous', key, body: req.body },
+              { execute: place, answerFor: async (orderId) => answerForOrderId(orders, orderId) },
+              req.log,
+            );
+      const orderId = (answer.body as { id?: unknown } | null)?.id;
+      if (typeof orderId === 'string') res.location(`/api/orders/${orderId}/`);
+      if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
+      res.status(answer.status).json(answer.body);
     },
   });
 
@@ -47,6 +50,11 @@ export function ordersRouter(orders: OrdersService): Router {
     },
   });
   return router;
+}
+
+async function answerForOrderId(orders: OrdersService, orderId: string) {
+  const order = await orders.findOrder(orderId);
+  return order ? answerForCurrentOrder(order) : null;
 }
 
 function callContext(req: Request): CallContext {

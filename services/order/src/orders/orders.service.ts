@@ -16,6 +16,8 @@ import {
 import type { NewOrder, OrdersRepository } from './orders.repository.js';
 
 export interface PlaceOrder {
+  /** Chosen by the caller when the order id must be known before the order exists (Idempotency-Key). */
+  orderId?: string;
   customerName: string;
   /** Set when a customer token placed the order; only that customer (and admins) may read it. */
   userId: string | null;
@@ -95,6 +97,11 @@ export class OrdersService {
     }
   }
 
+  /** The order whatever its owner, for the service's own use; null when it does not exist. */
+  findOrder(id: string): Promise<OrderRecord | null> {
+    return this.orders.findById(id);
+  }
+
   /** The order, if `viewer` may see it: anonymous orders by anyone with the id, others by their owner or an admin. */
   async getOrder(id: string | null, viewer: Claims | undefined): Promise<OrderRecord> {
     const order = id === null ? null : await this.orders.findById(id);
@@ -129,7 +136,7 @@ export class OrdersService {
 
   private draft(request: PlaceOrder, lines: PricedLine[], totalCents: number | null): NewOrder {
     return {
-      id: randomUUID(),
+      id: request.orderId ?? randomUUID(),
       customerName: request.customerName,
       userId: request.userId,
       placedBy: request.userId ?? SYSTEM,

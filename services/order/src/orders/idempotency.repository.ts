@@ -1,0 +1,35 @@
+import type { IdempotencyKey, PrismaClient } from '../generated/prisma/client.js';
+
+export type ClaimOutcome = { kind: 'claimed'; record: IdempotencyKey } | { kind: 'exists'; record: IdempotencyKey };
+
+/** The only code that touches the idempotency_keys table. */
+export class IdempotencyRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /** Records the key as IN_PROGRESS with its order id, unless it exists; one transaction, so two claims never both win. */
+  claim(scope: string, key: string, requestHash: string, orderId: string): Promise<ClaimOutcome> {
+    return this.prisma.$transaction(async (tx): Promise<ClaimOutcome> => {
+      const existing = await tx.idempotencyKey.findUnique({ where: { scope_key: { scope, key } } });
+      if (existing) return { kind: 'exists', record: existing };
+      const record = await tx.idempotencyKey.create({ data: { scope, key, requestHash, orderId, status: 'IN_PROGRESS' } });
+      return { kind: 'claimed', record };
+    });
+  }
+
+  async complete(scope: string, key: string, responseStatus: number, responseBody: unknown): Promise<void> {
+    await this.prisma.idempotencyKey.updateMany({
+      where: { scope, key, status: 'IN_PROGRESS' },
+      data: { status: 'COMPLETED', responseStatus, responseBody: JSON.stringify(responseBody), completedAt: new Date() },
+    });
+  }
+
+  /** Forgets a claim whose request ended before it did anything (an unexpected error before the order existed). */
+  async release(scope: string, key: string): Promise<void> {
+    await this.prisma.idempotencyKey.deleteMany({ where: { scope, key, status: 'IN_PROGRESS' } });
+  }
+
+  async purgeCompletedBefore(cutoff: Date): Promise<number> {
+    const { count } = await this.prisma.idempotencyKey.deleteMany({ where: { status: 'COMPLETED', createdAt: { lt: cutoff } } });
+    return count;
+  }
+}

@@ -1,0 +1,130 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { AppError, BadRequestError, ConflictError, type Logger } from '@order-system/platform';
+import type { IdempotencyKey } from '../generated/prisma/client.js';
+import type { IdempotencyRepository } from './idempotency.repository.js';
+
+/** An HTTP answer as it was sent, so it can be sent again. */
+export interface StoredAnswer {
+  status: number;
+  body: unknown;
+}
+
+export interface IdempotentRequest {
+  /** Who is asking: keys of different callers never meet. */
+  scope: string;
+  key: string;
+  /** The request's parameters; the same key with other parameters is refused. */
+  body: unknown;
+}
+
+/** Keys are kept at least this long (the contract asks for 24 hours). */
+export const KEY_RETENTION_MS = 24 * 60 * 60 * 1000;
+const PURGE_EVERY_MS = 60 * 60 * 1000;
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+export class IdempotencyKeyMismatchError extends AppError {
+  constructor() {
+    super(422, 'idempotency_key_reused', 'This Idempotency-Key was already used with another request body');
+  }
+}
+
+export class IdempotencyKeyInProgressError extends ConflictError {
+  constructor() {
+    super('idempotency_key_in_progress', 'A request with this Idempotency-Key is still being processed; retry later');
+  }
+}
+
+/** Header value -> key, or undefined when absent; a malformed key is a 400. */
+export function readIdempotencyKey(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!KEY_PATTERN.test(header)) {
+    throw new BadRequestError('invalid_idempotency_key', 'Idempotency-Key must be 1-255 printable ASCII characters without spaces');
+  }
+  return header;
+}
+
+/**
+ * Stripe's semantics for POST /api/orders/: the first request with a key runs and its answer is
+ * stored; a repeat with the same body gets that answer again (also after a restart); a repeat
+ * with another body is a 422; a repeat while the first is still running is a 409.
+ *
+ * The order id is fixed when the key is claimed. If the process dies mid-request, the claim
+ * stays IN_PROGRESS; a later repeat (no longer in flight here) answers from what became of that
+ * order, or runs the request again under the same order id if the order was never written.
+ */
+export class IdempotencyService {
+  private readonly inFlight = new Set<string>();
+  private lastPurge = 0;
+
+  constructor(
+    private readonly keys: IdempotencyRepository,
+    private readonly logger: Logger,
+  ) {}
+
+  async run(
+    request: IdempotentRequest,
+    handlers: { execute: (orderId: string) => Promise<StoredAnswer>; answerFor: (orderId: string) => Promise<StoredAnswer | null> },
+    log: Logger = this.logger,
+  ): Promise<StoredAnswer & { replayed: boolean }> {
+    await this.purgeOccasionally();
+    const hash = fingerprint(request.body);
+    const id = `${request.scope}\u0000${request.key}`;
+    const claim = await this.keys.claim(request.scope, request.key, hash, randomUUID());
+    const record = claim.record;
+    if (record.requestHash !== hash) throw new IdempotencyKeyMismatchError();
+
+    if (claim.kind === 'exists') {
+      if (record.status === 'COMPLETED') {
+        log.info({ idempotency_key: request.key, order_id: record.orderId }, 'idempotent replay');
+        return { ...storedAnswer(record), replayed: true };
+      }
+      if (this.inFlight.has(id)) throw new IdempotencyKeyInProgressError();
+      // Claimed by a request that did not finish (the process stopped): answer from its order if it exists.
+      const answer = await handlers.answerFor(record.orderId);
+      if (answer) {
+        log.info({ idempotency_key: request.key, order_id: record.orderId }, 'idempotent replay of an interrupted request');
+        if (answer.status !== 202) await this.keys.complete(request.scope, request.key, answer.status, answer.body);
+        return { ...answer, replayed: true };
+      }
+    }
+
+    this.inFlight.add(id);
+    try {
+      const answer = await handlers.execute(record.orderId);
+      await this.keys.complete(request.scope, request.key, answer.status, answer.body);
+      return { ...answer, replayed: false };
+    } catch (err) {
+      // Nothing to replay: let a retry run again (under the same order id, so it finds what this try wrote).
+      if (!(await handlers.answerFor(record.orderId).catch(() => null))) await this.keys.release(request.scope, request.key);
+      throw err;
+    } finally {
+      this.inFlight.delete(id);
+    }
+  }
+
+  private async purgeOccasionally(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastPurge < PURGE_EVERY_MS) return;
+    this.lastPurge = now;
+    const purged = await this.keys.purgeCompletedBefore(new Date(now - KEY_RETENTION_MS));
+    if (purged > 0) this.logger.info({ purged }, 'expired idempotency keys removed');
+  }
+}
+
+function storedAnswer(record: IdempotencyKey): StoredAnswer {
+  return { status: record.responseStatus ?? 200, body: record.responseBody === null ? null : JSON.parse(record.responseBody) };
+}
+
+/** SHA-256 of the body as canonical JSON (object keys sorted), so key order does not matter. */
+export function fingerprint(body: unknown): string {
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
