@@ -11,6 +11,9 @@ export async function runMain(start: () => Promise<unknown>): Promise<void> {
   } catch (err) {
     if (err instanceof ConfigError || err instanceof MigrationError) {
       process.stderr.write(`${err.message}\n`);
+    } else if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      const { port } = err as { port?: number };
+      process.stderr.write(`Port ${port ?? ''} is already in use: stop what runs there, or set another PORT.\n`);
     } else {
       process.stderr.write(`Start-up failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     }
