@@ -263,3 +263,26 @@ describe('common behaviour', () => {
     expect((await request(t.app).get('/docs')).type).toBe('text/html');
   });
 });
+
+describe('integers written as floats', () => {
+  it.each(['5.0', '5e0', '50E-1'])('when stock is written %s, then 400 and nothing is stored', async (written) => {
+    const before = await t.deps.prisma.product.count();
+    const res = await request(t.app)
+      .post('/api/products/')
+      .set('Authorization', ADMIN)
+      .set('Content-Type', 'application/json')
+      .send(`{"name": "Float", "price": 2.50, "stock": ${written}}`);
+    expect(res.status).toBe(400);
+    expect(res.body.details.stock).toEqual(['must be an integer, written without a decimal point or exponent']);
+    expect(await t.deps.prisma.product.count()).toBe(before);
+  });
+
+  it('when only the price has decimals, then the product is created', async () => {
+    const res = await request(t.app)
+      .post('/api/products/')
+      .set('Authorization', ADMIN)
+      .set('Content-Type', 'application/json')
+      .send('{"name": "Float", "price": 2.50, "stock": 5}');
+    expect(res.status).toBe(201);
+  });
+});

@@ -217,3 +217,21 @@ describe('releasing a reservation', () => {
     ).toBe(403);
   });
 });
+
+describe('integers written as floats', () => {
+  it.each([
+    ['a quantity of 1.0', '{"product_id": %ID%, "quantity": 1.0}', 'quantity'],
+    ['a product id of N.0', '{"product_id": %ID%.0, "quantity": 1}', 'product_id'],
+  ])('when the reservation has %s, then 400 and nothing is reserved', async (_case, item, field) => {
+    const a = await product(3);
+    const raw = `{"reservation_id": "${randomUUID()}", "items": [${item.replace('%ID%', String(a.id))}]}`;
+    const res = await request(t.app)
+      .post('/api/products/reservations/')
+      .set('Authorization', SERVICE)
+      .set('Content-Type', 'application/json')
+      .send(raw);
+    expect(res.status).toBe(400);
+    expect(res.body.details[field]).toEqual(['must be an integer, written without a decimal point or exponent']);
+    expect(await stockOf(a.id)).toBe(3);
+  });
+});

@@ -70,7 +70,16 @@ export function createServiceApp(options: ServiceAppOptions): Express {
     }),
   );
   app.use(requireJsonBody);
-  app.use(express.json({ limit: BODY_LIMIT, strict: false, type: ['application/json', 'application/*+json'] }));
+  app.use(
+    express.json({
+      limit: BODY_LIMIT,
+      strict: false,
+      type: ['application/json', 'application/*+json'],
+      verify: (req, _res, buffer) => {
+        (req as express.Request).rawBody = buffer.toString('utf8');
+      },
+    }),
+  );
 
   const common = express.Router();
   defineRoute(common, '/health', {

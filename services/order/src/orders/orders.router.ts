@@ -1,5 +1,5 @@
 import { parseUuidParam } from '@order-system/contracts';
-import { defineRoute } from '@order-system/platform';
+import { assertIntegerLiterals, defineRoute } from '@order-system/platform';
 import { type Request, Router } from 'express';
 import type { CallContext } from '../upstream/upstream-client.js';
 import { type IdempotencyService, readIdempotencyKey } from './idempotency.service.js';
@@ -8,11 +8,15 @@ import { answerForCurrentOrder, answerForPlacedOrder } from './order-answer.js';
 import { mergeLines, parseCreateOrder } from './order-request.js';
 import type { OrdersService } from './orders.service.js';
 
+/** Integer fields of a create-order body: written as floats (1.0) they are refused, not rounded. */
+const ORDER_INTEGER_FIELDS = new Set(['product_ids', 'product_id', 'quantity']);
+
 export function ordersRouter(orders: OrdersService, idempotency: IdempotencyService): Router {
   const router = Router();
 
   defineRoute(router, '/api/orders', {
     post: async (req, res) => {
+      assertIntegerLiterals(req, ORDER_INTEGER_FIELDS);
       const body = parseCreateOrder(req.body);
       const key = readIdempotencyKey(req.get('Idempotency-Key'));
       const ctx = callContext(req);

@@ -1,8 +1,24 @@
 import { parseIdParam, productCreateBody, productPatchBody } from '@order-system/contracts';
-import { defineRoute, paginationQuery, parseOrThrow, requireRole, setPaginationHeaders } from '@order-system/platform';
-import { Router } from 'express';
+import {
+  assertIntegerLiterals,
+  defineRoute,
+  paginationQuery,
+  parseOrThrow,
+  requireRole,
+  setPaginationHeaders,
+} from '@order-system/platform';
+import { type Request, Router } from 'express';
+import type { z } from 'zod';
 import { toProductJson } from './product.mapper.js';
 import type { ProductsService } from './products.service.js';
+
+/** Stock is an integer: written as a float (5.0) it is refused, not rounded. */
+const INTEGER_FIELDS = new Set(['stock']);
+
+function parseProduct<S extends z.ZodType>(req: Request, schema: S): z.infer<S> {
+  assertIntegerLiterals(req, INTEGER_FIELDS);
+  return parseOrThrow(schema, req.body);
+}
 
 export function productsRouter(products: ProductsService): Router {
   const router = Router();
@@ -18,7 +34,7 @@ export function productsRouter(products: ProductsService): Router {
     post: [
       admin,
       async (req, res) => {
-        const product = await products.create(parseOrThrow(productCreateBody, req.body));
+        const product = await products.create(parseProduct(req, productCreateBody));
         res.status(201).location(`/api/products/${product.id}/`).json(toProductJson(product));
       },
     ],
@@ -33,7 +49,7 @@ export function productsRouter(products: ProductsService): Router {
       async (req, res) => {
         const id = parseIdParam(req.params.id);
         await products.get(id);
-        res.json(toProductJson(await products.update(id, parseOrThrow(productCreateBody, req.body))));
+        res.json(toProductJson(await products.update(id, parseProduct(req, productCreateBody))));
       },
     ],
     patch: [
@@ -41,7 +57,7 @@ export function productsRouter(products: ProductsService): Router {
       async (req, res) => {
         const id = parseIdParam(req.params.id);
         await products.get(id);
-        res.json(toProductJson(await products.update(id, parseOrThrow(productPatchBody, req.body))));
+        res.json(toProductJson(await products.update(id, parseProduct(req, productPatchBody))));
       },
     ],
     delete: [

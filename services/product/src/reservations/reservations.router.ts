@@ -1,7 +1,10 @@
 import { parseUuidParam, reservationBody } from '@order-system/contracts';
-import { defineRoute, parseOrThrow, requireRole } from '@order-system/platform';
+import { assertIntegerLiterals, defineRoute, parseOrThrow, requireRole } from '@order-system/platform';
 import { Router } from 'express';
 import { type ReservationsService, toReservationJson } from './reservations.service.js';
+
+/** Ids and quantities are integers: written as floats (2.0) they are refused, not rounded. */
+const INTEGER_FIELDS = new Set(['product_id', 'quantity']);
 
 export function reservationsRouter(reservations: ReservationsService): Router {
   const router = Router();
@@ -11,6 +14,7 @@ export function reservationsRouter(reservations: ReservationsService): Router {
     post: [
       trusted,
       async (req, res) => {
+        assertIntegerLiterals(req, INTEGER_FIELDS);
         const { created, reservation } = await reservations.reserve(parseOrThrow(reservationBody, req.body), req.log);
         res.status(created ? 201 : 200).json(toReservationJson(reservation));
       },
