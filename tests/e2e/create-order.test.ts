@@ -76,13 +76,14 @@ describe('placing an order', () => {
     expect((await trio.getPayment(res.body.id)).body.amount).toBe('60.55');
   });
 
-  it('when a product id is written 1.0-style, then it is that product (JSON has one number type)', async () => {
+  it('when a product id is written 1.0-style, then 400 validation_failed and nothing is taken (integers are never rounded)', async () => {
     const pen = await trio.createProduct({ price: '1.00', stock: 3 });
 
     const res = await trio.createOrder(undefined, { raw: `{"customer_name": "Cy", "product_ids": [${pen.id}.0]}` });
 
-    expect(res.status).toBe(201);
-    expect(res.body.items).toMatchObject([{ product_id: pen.id, quantity: 1 }]);
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('validation_failed');
+    expect(await trio.stockOf(pen.id)).toBe(3);
   });
 
   it('when a product does not exist, then 400 product_not_found, the order is recorded CANCELLED and nothing is taken', async () => {

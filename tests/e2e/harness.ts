@@ -47,13 +47,83 @@ export const FAST_ORDER_ENV = {
 export const ADMIN = bearer('admin', 'admin');
 
 export class Trio {
+  /** Every order process this trio started; `order` is the latest. */
+  readonly #orderProcesses: ServiceProcess[];
+
   constructor(
     readonly product: ServiceProcess,
     readonly payment: ServiceProcess,
-    readonly order: ServiceProcess,
+    public order: ServiceProcess,
     readonly productProxy: TcpProxy | undefined,
     readonly paymentProxy: TcpProxy | undefined,
-  ) {}
+    /** The environment the order service was started with (its DATABASE_URL included). */
+    readonly orderEnv: Record<string, string> = {},
+  ) {
+    this.#orderProcesses = [order];
+  }
+
+  /**
+   * Starts the order service again on the same database and neighbours, with `overrides` on top of
+   * its first environment; the previous process must have been stopped or killed. `order` (and its
+   * url) then point at the new process.
+   */
+  async restartOrder(overrides: Record<string, string> = {}): Promise<ServiceProcess> {
+    this.order = await startServiceProcess('order', { ...this.orderEnv, ...overrides });
+    this.#orderProcesses.push(this.order);
+    return this.order;
+  }
+
+  listOrders(query = '', options: CallOptions = {}): Promise<HttpResult<OrderJson[]>> {
+    return call('GET', `${this.order.url}/api/orders/${query}`, undefined, options) as Promise<HttpResult<OrderJson[]>>;
+  }
+
+  cancelOrder(id: string, body?: unknown, options: CallOptions = {}): Promise<HttpResult<OrderOutcomeJson>> {
+    return call('POST', `${this.order.url}/api/orders/${id}/cancel/`, body, options) as Promise<HttpResult<OrderOutcomeJson>>;
+  }
+
+  setOrderStatus(id: string, status: unknown, options: CallOptions = {}): Promise<HttpResult<OrderOutcomeJson>> {
+    return call('PATCH', `${this.order.url}/api/orders/${id}/status/`, { status }, options) as Promise<HttpResult<OrderOutcomeJson>>;
+  }
+
+  /** Every order, read through the admin list (all pages). */
+  async allOrders(): Promise<OrderJson[]> {
+    const orders: OrderJson[] = [];
+    for (let offset = 0; ; offset += 100) {
+      const page = await this.listOrders(`?limit=100&offset=${offset}`, { auth: ADMIN });
+      if (page.status !== 200) throw new Error(`listing orders failed: ${page.status} ${JSON.stringify(page.body)}`);
+      orders.push(...page.body);
+      if (orders.length >= Number(page.headers.get('x-total-count'))) return orders;
+    }
+  }
+
+  /**
+   * The contract's invariants over every order of this trio and the given products (with the stock
+   * they were created with): no cancelled order keeps a completed payment; every PAID, SHIPPED or
+   * DELIVERED order has a completed payment of its total; each product's stock is its initial stock
+   * minus what live orders hold, and never negative. Returns the violations (empty when none).
+   */
+  async invariantViolations(products: { id: number; initialStock: number }[]): Promise<string[]> {
+    const problems: string[] = [];
+    const held = new Map<number, number>();
+    for (const order of await this.allOrders()) {
+      const payment = await this.getPayment(order.id);
+      const charged = payment.status === 200 && payment.body.status === 'COMPLETED';
+      if (order.status === 'CANCELLED' && charged) problems.push(`order ${order.id} is CANCELLED with a COMPLETED payment`);
+      if (order.status === 'PENDING') problems.push(`order ${order.id} is still PENDING`);
+      if (['PAID', 'SHIPPED', 'DELIVERED'].includes(order.status)) {
+        if (!charged || payment.body.amount !== order.total_amount)
+          problems.push(`order ${order.id} is ${order.status} without its payment`);
+        for (const item of order.items) held.set(item.product_id, (held.get(item.product_id) ?? 0) + item.quantity);
+      }
+    }
+    for (const product of products) {
+      const stock = await this.stockOf(product.id);
+      const expected = product.initialStock - (held.get(product.id) ?? 0);
+      if (stock !== expected) problems.push(`product ${product.id} has stock ${stock}, expected ${expected}`);
+      if (stock < 0) problems.push(`product ${product.id} has negative stock ${stock}`);
+    }
+    return problems;
+  }
 
   /** Creates a product through the admin API. Every test makes its own. */
   async createProduct(input: { price: string; stock: number; name?: string }): Promise<ProductJson> {
@@ -89,7 +159,7 @@ export class Trio {
 
   /** Stops the processes and proxies this trio started. */
   async stop(): Promise<void> {
-    await Promise.all([this.order.stop(), this.product.stop(), this.payment.stop()]);
+    await Promise.all([...this.#orderProcesses.map((order) => order.stop()), this.product.stop(), this.payment.stop()]);
     await Promise.all([this.productProxy?.close(), this.paymentProxy?.close()]);
   }
 }
@@ -106,15 +176,16 @@ export async function startTrio(options: TrioOptions = {}): Promise<Trio> {
   ]);
   const productProxy = options.proxyProduct ? await startProxy(product.url) : undefined;
   const paymentProxy = options.proxyPayment ? await startProxy(payment.url) : undefined;
-  const order = await startServiceProcess('order', {
+  const orderEnv = {
     JWT_SECRET: TEST_JWT_SECRET,
     DATABASE_URL: tempDatabaseUrl('order'),
     PRODUCT_SERVICE_URL: productProxy?.url ?? product.url,
     PAYMENT_SERVICE_URL: paymentProxy?.url ?? payment.url,
     ...FAST_ORDER_ENV,
     ...options.orderEnv,
-  });
-  return new Trio(product, payment, order, productProxy, paymentProxy);
+  };
+  const order = await startServiceProcess('order', orderEnv);
+  return new Trio(product, payment, order, productProxy, paymentProxy, orderEnv);
 }
 
 /** One HTTP call; the body is parsed as JSON when it is JSON. */

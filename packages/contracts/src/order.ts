@@ -1,3 +1,4 @@
+import { paginationQuery } from '@order-system/platform';
 import { z } from 'zod';
 import { expected, MAX_ITEMS, MAX_QUANTITY, productId, quantity } from './fields.js';
 
@@ -89,3 +90,40 @@ export type OrderJson = z.infer<typeof orderJson>;
 /** A create-order answer that is not 201: the order as recorded, and why it was not completed. */
 export const orderOutcomeJson = orderJson.extend({ error: z.string(), code: z.string() });
 export type OrderOutcomeJson = z.infer<typeof orderOutcomeJson>;
+
+/** `GET /api/orders/`: a page of orders, newest first, optionally of one status. */
+export const orderListQuery = paginationQuery.extend({
+  status: z.enum(ORDER_STATUSES, { error: `must be one of ${ORDER_STATUSES.join(', ')}` }).optional(),
+});
+export type OrderListQuery = z.infer<typeof orderListQuery>;
+
+/** `POST /api/orders/{id}/cancel/`: no body, `{}` or `{"reason": "..."}` (1–500 characters once trimmed). */
+export const orderCancelBody = z
+  .strictObject(
+    {
+      reason: z
+        .string(expected('a string'))
+        .trim()
+        .min(1, 'must not be blank')
+        .max(500, 'must be at most 500 characters')
+        .optional()
+        .meta({ description: 'why; default "Cancelled by customer" or "Cancelled by admin"' }),
+    },
+    expected('a JSON object'),
+  )
+  .optional();
+export type OrderCancel = z.infer<typeof orderCancelBody>;
+
+/** The statuses an admin may set by hand: an order ships, then it is delivered. */
+export const FULFILMENT_STATUSES = ['SHIPPED', 'DELIVERED'] as const;
+
+/** `PATCH /api/orders/{id}/status/` */
+export const orderStatusBody = z.strictObject(
+  {
+    status: z.enum(FULFILMENT_STATUSES, {
+      error: (issue) => (issue.input === undefined ? 'is required' : 'must be SHIPPED or DELIVERED (use /cancel/ to cancel)'),
+    }),
+  },
+  expected('a JSON object'),
+);
+export type OrderStatusUpdate = z.infer<typeof orderStatusBody>;

@@ -21,6 +21,14 @@ export const orderConfigSchema = baseConfigSchema.extend({
   PRODUCT_RETRIES: integer(0, 5, 2),
   /** First retry waits about this long, each next one twice as long, plus up to 50 % jitter. */
   RETRY_BASE_DELAY_MS: integer(0, 10_000, 200),
+  /** How often the recovery job looks for orders a crash or an outage left half done (it also runs once at start). */
+  RECOVERY_INTERVAL_MS: integer(100, 86_400_000, 30_000),
+  /**
+   * How old a PENDING order must be before the recovery job decides it. Keep it well above the
+   * longest a create-order workflow can take (about 5 calls x 3 attempts x UPSTREAM_TIMEOUT_MS,
+   * plus backoff: about 50 s with the defaults), so that no late call can still arrive.
+   */
+  RECOVERY_GRACE_MS: integer(0, 86_400_000, 120_000),
 });
 
 export type OrderConfig = z.infer<typeof orderConfigSchema>;

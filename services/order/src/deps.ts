@@ -12,8 +12,13 @@ import type { OrderConfig } from './config.js';
 import { PrismaClient } from './generated/prisma/client.js';
 import { IdempotencyRepository } from './orders/idempotency.repository.js';
 import { IdempotencyService } from './orders/idempotency.service.js';
+import { InFlightOrders } from './orders/in-flight-orders.js';
+import { OrderCompensation } from './orders/order-compensation.js';
+import { OrderLifecycleService } from './orders/order-lifecycle.service.js';
 import { OrdersRepository } from './orders/orders.repository.js';
 import { OrdersService } from './orders/orders.service.js';
+import { RecoveryJob } from './recovery/recovery.job.js';
+import { RecoveryService } from './recovery/recovery.service.js';
 import { PaymentClient } from './upstream/payment.client.js';
 import { ProductClient } from './upstream/product.client.js';
 import { createUpstreamClient, type UpstreamClient } from './upstream/upstream-client.js';
@@ -22,6 +27,8 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../prisma/order/migra
 
 /** Readiness must answer fast even when a neighbour hangs. */
 const HEALTH_TIMEOUT_MS = 1000;
+/** Orders one recovery pass looks at, at most; the rest wait for the next pass. */
+const RECOVERY_BATCH_SIZE = 200;
 
 export interface OrderDeps {
   config: OrderConfig;
@@ -29,8 +36,12 @@ export interface OrderDeps {
   prisma: PrismaClient;
   tokens: TokenService;
   orders: OrdersService;
+  lifecycle: OrderLifecycleService;
+  recovery: RecoveryJob;
   idempotency: IdempotencyService;
   readiness: () => Promise<ReadinessReport>;
+  /** Starts background work (the recovery job), once the service listens. */
+  start: () => void;
   close: () => Promise<void>;
 }
 
@@ -52,13 +63,29 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
     retries: config.PAYMENT_RETRIES,
   });
   const repository = new OrdersRepository(prisma);
+  const products = new ProductClient(productHttp);
+  const payments = new PaymentClient(paymentHttp);
+  // What this process is working on, shared by the workflow, cancellations and the recovery job.
+  const inFlight = new InFlightOrders();
+  const compensation = new OrderCompensation(repository, products, payments);
+  const recoveryLogger = logger.child({ job: 'recovery' });
+  const recovery = new RecoveryJob(
+    new RecoveryService(repository, payments, compensation, inFlight, recoveryLogger, {
+      graceMs: config.RECOVERY_GRACE_MS,
+      batchSize: RECOVERY_BATCH_SIZE,
+    }),
+    recoveryLogger,
+    config.RECOVERY_INTERVAL_MS,
+  );
 
   return {
     config,
     logger,
     prisma,
     tokens,
-    orders: new OrdersService(repository, new ProductClient(productHttp), new PaymentClient(paymentHttp)),
+    orders: new OrdersService(repository, products, payments, compensation, inFlight),
+    lifecycle: new OrderLifecycleService(repository, compensation, inFlight),
+    recovery,
     idempotency: new IdempotencyService(new IdempotencyRepository(prisma), logger),
     // Ready when the database answers. The neighbours are reported, not required: without them the
     // service still records and serves orders, and taking it out of rotation would not help them.
@@ -70,7 +97,9 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
       ]);
       return { ready: database === 'ok', checks: { database, product_service: productService, payment_service: paymentService } };
     },
+    start: () => recovery.start(),
     close: async () => {
+      await recovery.stop();
       productHttp.close();
       paymentHttp.close();
       await prisma.$disconnect();

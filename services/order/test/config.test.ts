@@ -15,6 +15,8 @@ describe('order configuration', () => {
       PAYMENT_RETRIES: 2,
       PRODUCT_RETRIES: 2,
       RETRY_BASE_DELAY_MS: 200,
+      RECOVERY_INTERVAL_MS: 30_000,
+      RECOVERY_GRACE_MS: 120_000,
     });
   });
 
@@ -24,14 +26,29 @@ describe('order configuration', () => {
 
   it('when values are bad, then start-up fails naming every bad variable', () => {
     const load = () =>
-      loadOrderConfig({ PAYMENT_SERVICE_URL: 'ftp://payment', UPSTREAM_TIMEOUT_MS: 'soon', PAYMENT_RETRIES: '9', PORT: '-1' });
+      loadOrderConfig({
+        PAYMENT_SERVICE_URL: 'ftp://payment',
+        UPSTREAM_TIMEOUT_MS: 'soon',
+        PAYMENT_RETRIES: '9',
+        PORT: '-1',
+        RECOVERY_INTERVAL_MS: '0',
+        RECOVERY_GRACE_MS: '-5',
+      });
 
     expect(load).toThrow(ConfigError);
     try {
       load();
     } catch (err) {
       const problems = (err as ConfigError).problems.join('\n');
-      for (const name of ['PAYMENT_SERVICE_URL', 'UPSTREAM_TIMEOUT_MS', 'PAYMENT_RETRIES', 'PORT']) expect(problems).toContain(name);
+      for (const name of [
+        'PAYMENT_SERVICE_URL',
+        'UPSTREAM_TIMEOUT_MS',
+        'PAYMENT_RETRIES',
+        'PORT',
+        'RECOVERY_INTERVAL_MS',
+        'RECOVERY_GRACE_MS',
+      ])
+        expect(problems).toContain(name);
     }
   });
 

@@ -59,7 +59,15 @@ export function buildOpenApi(title: string, description: string, paths: Record<s
             schema: { type: 'string' },
           })),
         ],
-        ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } } : {}),
+        ...(op.body
+          ? {
+              requestBody: {
+                // A body the route accepts when absent (e.g. a refund's or a cancellation's) is optional.
+                required: !op.body.safeParse(undefined).success,
+                content: { 'application/json': { schema: jsonSchema(op.body) } },
+              },
+            }
+          : {}),
         responses,
       };
     }

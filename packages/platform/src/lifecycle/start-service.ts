@@ -9,7 +9,13 @@ interface ServiceConfig extends BaseConfig {
   PORT: number;
 }
 
-export interface ServiceDefinition<C extends ServiceConfig, D extends { close: () => Promise<void> }> {
+/** What a service's dependencies offer the start-up: `start` (optional) begins background work once it listens. */
+interface ServiceDeps {
+  start?: () => void;
+  close: () => Promise<void>;
+}
+
+export interface ServiceDefinition<C extends ServiceConfig, D extends ServiceDeps> {
   service: string;
   loadConfig: (env: Record<string, string | undefined>) => C;
   createDeps: (config: C, logger: Logger) => Promise<D>;
@@ -18,11 +24,9 @@ export interface ServiceDefinition<C extends ServiceConfig, D extends { close: (
 
 /**
  * What every main.ts does: read .env and the environment once, build the logger and the
- * dependencies, listen, and shut down gracefully on SIGTERM/SIGINT.
+ * dependencies, listen, start background work, and shut down gracefully on SIGTERM/SIGINT.
  */
-export function startService<C extends ServiceConfig, D extends { close: () => Promise<void> }>(
-  definition: ServiceDefinition<C, D>,
-): Promise<void> {
+export function startService<C extends ServiceConfig, D extends ServiceDeps>(definition: ServiceDefinition<C, D>): Promise<void> {
   return runMain(async () => {
     loadDotenv({ quiet: true });
     const config = definition.loadConfig(process.env);
@@ -36,5 +40,7 @@ export function startService<C extends ServiceConfig, D extends { close: () => P
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
       onClose: deps.close,
     });
+    // After listen, so background work (order recovery) never delays the service from answering.
+    deps.start?.();
   });
 }

@@ -19,8 +19,7 @@ export function toOrderJson(order: OrderRecord): OrderJson {
     total_amount: order.totalCents === null ? null : formatCents(order.totalCents),
     status: order.status as OrderStatus,
     cancellation_reason: order.cancellationReason,
-    // What the payment service said about this order's payment; null while there is none we know of.
-    payment_status: VISIBLE_PAYMENT_STATUSES.has(order.paymentState) ? (order.paymentState as OrderJson['payment_status']) : null,
+    payment_status: paymentStatus(order),
     created_at: order.createdAt.toISOString(),
     updated_at: order.updatedAt.toISOString(),
     status_history: order.history.map((change) => ({
@@ -31,4 +30,13 @@ export function toOrderJson(order: OrderRecord): OrderJson {
       reason: change.reason,
     })),
   };
+}
+
+/**
+ * What the payment service said about this order's payment; null while there is none we know of.
+ * While a refund is owed but not confirmed, a payment we saw completed is still COMPLETED.
+ */
+function paymentStatus(order: OrderRecord): OrderJson['payment_status'] {
+  if (order.paymentState === 'REFUND_PENDING') return order.paymentId === null ? null : 'COMPLETED';
+  return VISIBLE_PAYMENT_STATUSES.has(order.paymentState) ? (order.paymentState as OrderJson['payment_status']) : null;
 }

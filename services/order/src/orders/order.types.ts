@@ -9,8 +9,19 @@ export type ReservationState = 'NONE' | 'REQUESTED' | 'ACTIVE' | 'RELEASED' | 'R
 /**
  * How far the charge got. REQUESTED: sent, no answer recorded yet. UNKNOWN: every way of finding
  * out failed; a recovery job must ask the payment service again. NOT_CHARGED: known not to exist.
+ * After a cancellation: REFUND_PENDING, a refund is owed if a payment exists (decided, not done
+ * yet); REFUNDED, the payment service confirmed the refund.
  */
-export type PaymentState = 'NONE' | 'REQUESTED' | 'COMPLETED' | 'FAILED' | 'NOT_CHARGED' | 'UNKNOWN';
+export type PaymentState = 'NONE' | 'REQUESTED' | 'COMPLETED' | 'FAILED' | 'NOT_CHARGED' | 'UNKNOWN' | 'REFUND_PENDING' | 'REFUNDED';
+
+/** Reservation states in which the product service may still hold stock for the order. */
+export const STOCK_MAY_BE_HELD: readonly ReservationState[] = ['REQUESTED', 'ACTIVE', 'RELEASE_FAILED'];
+
+/**
+ * Payment states in which a cancelled order may have been charged, so a refund is owed if a
+ * payment exists. REFUND_PENDING is the usual one; the others only after an interrupted write.
+ */
+export const REFUND_OWED: readonly PaymentState[] = ['REFUND_PENDING', 'COMPLETED', 'REQUESTED', 'UNKNOWN'];
 
 /** An order with its items and status history, both in the order they were written. */
 export type OrderRecord = Order & { items: OrderItem[]; history: OrderStatusChange[] };

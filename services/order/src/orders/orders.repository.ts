@@ -1,6 +1,14 @@
 import { ConflictError } from '@order-system/platform';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
-import type { OrderRecord, OrderStatus, PaymentState, PricedLine, ReservationState } from './order.types.js';
+import {
+  type OrderRecord,
+  type OrderStatus,
+  type PaymentState,
+  type PricedLine,
+  REFUND_OWED,
+  type ReservationState,
+  STOCK_MAY_BE_HELD,
+} from './order.types.js';
 
 const withDetails = {
   items: { orderBy: { id: 'asc' } },
@@ -15,6 +23,11 @@ export interface NewOrder {
   placedBy: string;
   totalCents: number | null;
   lines: PricedLine[];
+}
+
+export interface OrderFilter {
+  userId?: string;
+  status?: OrderStatus;
 }
 
 /** Workflow progress that is not a status change. */
@@ -42,6 +55,48 @@ export class OrdersRepository {
 
   findById(id: string): Promise<OrderRecord | null> {
     return this.prisma.order.findUnique({ where: { id }, include: withDetails });
+  }
+
+  /** One page of the orders that match, newest first (ties broken by id), and how many match in all. */
+  async findPage(filter: OrderFilter, page: { limit: number; offset: number }): Promise<{ items: OrderRecord[]; total: number }> {
+    const where: Prisma.OrderWhereInput = {
+      ...(filter.userId === undefined ? {} : { userId: filter.userId }),
+      ...(filter.status === undefined ? {} : { status: filter.status }),
+    };
+    // One transaction, so the page and the total describe the same moment.
+    const [items, total] = await this.prisma.$transaction([
+      this.prisma.order.findMany({
+        where,
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        skip: page.offset,
+        take: page.limit,
+        include: withDetails,
+      }),
+      this.prisma.order.count({ where }),
+    ]);
+    return { items, total };
+  }
+
+  /**
+   * The ids of the orders the recovery job must look at, oldest first: PENDING orders created
+   * before `pendingBefore`, and CANCELLED orders that may still hold a payment or stock.
+   */
+  async findIdsForRecovery(pendingBefore: Date, limit: number): Promise<string[]> {
+    const rows = await this.prisma.order.findMany({
+      where: {
+        OR: [
+          { status: 'PENDING', createdAt: { lt: pendingBefore } },
+          {
+            status: 'CANCELLED',
+            OR: [{ reservationState: { in: [...STOCK_MAY_BE_HELD] } }, { paymentState: { in: [...REFUND_OWED] } }],
+          },
+        ],
+      },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+      select: { id: true },
+    });
+    return rows.map((row) => row.id);
   }
 
   /** The order, its items and its first history row (null -> PENDING), in one transaction. */

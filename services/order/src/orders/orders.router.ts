@@ -1,20 +1,33 @@
-import { parseUuidParam } from '@order-system/contracts';
-import { assertIntegerLiterals, defineRoute } from '@order-system/platform';
+import { orderCancelBody, orderListQuery, orderStatusBody, parseUuidParam } from '@order-system/contracts';
+import { assertIntegerLiterals, defineRoute, parseOrThrow, requireRole, setPaginationHeaders } from '@order-system/platform';
 import { type Request, Router } from 'express';
 import type { CallContext } from '../upstream/upstream-client.js';
 import { type IdempotencyService, readIdempotencyKey } from './idempotency.service.js';
 import { toOrderJson } from './order.mapper.js';
 import { answerForCurrentOrder, answerForPlacedOrder } from './order-answer.js';
+import type { OrderLifecycleService } from './order-lifecycle.service.js';
 import { mergeLines, parseCreateOrder } from './order-request.js';
 import type { OrdersService } from './orders.service.js';
+
+const REFUND_PENDING_MESSAGE = 'The order is cancelled; its refund could not be confirmed yet and will be retried';
 
 /** Integer fields of a create-order body: written as floats (1.0) they are refused, not rounded. */
 const ORDER_INTEGER_FIELDS = new Set(['product_ids', 'product_id', 'quantity']);
 
-export function ordersRouter(orders: OrdersService, idempotency: IdempotencyService): Router {
+export function ordersRouter(orders: OrdersService, idempotency: IdempotencyService, lifecycle: OrderLifecycleService): Router {
   const router = Router();
+  const customerOrAdmin = requireRole('customer', 'admin');
 
   defineRoute(router, '/api/orders', {
+    get: [
+      customerOrAdmin,
+      async (req, res) => {
+        const query = parseOrThrow(orderListQuery, req.query);
+        const { items, total } = await lifecycle.list(req.auth!, query);
+        setPaginationHeaders(req, res, query, total);
+        res.json(items.map(toOrderJson));
+      },
+    ],
     post: async (req, res) => {
       assertIntegerLiterals(req, ORDER_INTEGER_FIELDS);
       const body = parseCreateOrder(req.body);
@@ -52,6 +65,31 @@ export function ordersRouter(orders: OrdersService, idempotency: IdempotencyServ
     get: async (req, res) => {
       res.json(toOrderJson(await orders.getOrder(parseUuidParam(req.params.id), req.auth)));
     },
+  });
+
+  defineRoute(router, '/api/orders/:id/cancel', {
+    post: [
+      customerOrAdmin,
+      async (req, res) => {
+        const body = parseOrThrow(orderCancelBody, req.body);
+        const { order, refundPending } = await lifecycle.cancel(parseUuidParam(req.params.id), req.auth!, body?.reason, callContext(req));
+        if (refundPending) {
+          res.status(202).json({ ...toOrderJson(order), error: REFUND_PENDING_MESSAGE, code: 'refund_pending' });
+        } else {
+          res.json(toOrderJson(order));
+        }
+      },
+    ],
+  });
+
+  defineRoute(router, '/api/orders/:id/status', {
+    patch: [
+      requireRole('admin'),
+      async (req, res) => {
+        const { status } = parseOrThrow(orderStatusBody, req.body);
+        res.json(toOrderJson(await lifecycle.setFulfilmentStatus(parseUuidParam(req.params.id), req.auth!, status, callContext(req))));
+      },
+    ],
   });
   return router;
 }

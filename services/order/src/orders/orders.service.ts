@@ -4,6 +4,7 @@ import type { PaymentAnswer, PaymentClient } from '../upstream/payment.client.js
 import type { ProductClient } from '../upstream/product.client.js';
 import type { CallContext } from '../upstream/upstream-client.js';
 import { describeFailure, isTransient, UpstreamError } from '../upstream/upstream-error.js';
+import type { InFlightOrders } from './in-flight-orders.js';
 import {
   type OrderFailure,
   type OrderLine,
@@ -13,6 +14,8 @@ import {
   type ReservationState,
   SYSTEM,
 } from './order.types.js';
+import { canRead } from './order-access.js';
+import type { OrderCompensation } from './order-compensation.js';
 import type { NewOrder, OrdersRepository } from './orders.repository.js';
 
 export interface PlaceOrder {
@@ -71,9 +74,20 @@ export class OrdersService {
     private readonly orders: OrdersRepository,
     private readonly products: ProductClient,
     private readonly payments: PaymentClient,
+    private readonly compensation: OrderCompensation,
+    private readonly inFlight: InFlightOrders,
   ) {}
 
+  /**
+   * Runs the workflow with the order marked as in flight from before it is written until the
+   * answer, so that neither a cancellation nor the recovery job acts on it meanwhile.
+   */
   async placeOrder(request: PlaceOrder, ctx: CallContext): Promise<PlacedOrder> {
+    const orderId = request.orderId ?? randomUUID();
+    return this.inFlight.run(orderId, 'workflow', () => this.runWorkflow({ ...request, orderId }, ctx));
+  }
+
+  private async runWorkflow(request: PlaceOrder, ctx: CallContext): Promise<PlacedOrder> {
     const pricing = await this.priceLines(request.lines, ctx);
     // Refused orders miss a price, so they have no total (null) and are recorded whatever their size.
     if (pricing.failure) return this.recordRefused(this.draft(request, pricing.lines, null), pricing.failure, ctx);
@@ -238,21 +252,8 @@ export class OrdersService {
       progress,
     });
     ctx.log.warn({ order_id: order.id, code: failure.code, reason: failure.message }, 'order cancelled');
-    const released = await this.releaseStock(cancelled, ctx);
+    const released = await this.compensation.releaseStock(cancelled, ctx);
     return { order: released, failure };
-  }
-
-  private async releaseStock(order: OrderRecord, ctx: CallContext): Promise<OrderRecord> {
-    if (!mayHoldStock(order.reservationState as ReservationState)) return order;
-    try {
-      const outcome = await this.products.release(order.id, ctx);
-      ctx.log.info({ order_id: order.id, outcome }, 'reservation released');
-      return await this.orders.recordProgress(order.id, { reservationState: outcome === 'released' ? 'RELEASED' : 'NONE' });
-    } catch (err) {
-      if (!(err instanceof UpstreamError)) throw err;
-      ctx.log.error({ order_id: order.id, reason: describeFailure(err.last) }, 'releasing the reservation failed; left for recovery');
-      return this.orders.recordProgress(order.id, { reservationState: 'RELEASE_FAILED' });
-    }
   }
 
   /** Neither charged nor known not to be: keep the order and its stock for the recovery job. */
@@ -293,14 +294,4 @@ function reservationFailure(err: UpstreamError): OrderFailure {
     if (err.hasStatus(409) && err.bodyField('code') === 'out_of_stock') return failures.outOfStock(productId);
   }
   return failures.productServiceUnavailable;
-}
-
-function mayHoldStock(state: ReservationState): boolean {
-  return state === 'REQUESTED' || state === 'ACTIVE' || state === 'RELEASE_FAILED';
-}
-
-function canRead(order: OrderRecord, viewer: Claims | undefined): boolean {
-  if (order.userId === null) return true;
-  if (viewer?.role === 'admin') return true;
-  return viewer?.role === 'customer' && viewer.sub === order.userId;
 }

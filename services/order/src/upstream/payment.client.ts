@@ -43,7 +43,30 @@ export class PaymentClient {
       throw err;
     }
   }
+
+  /**
+   * Refunds the order's payment. Retried on transient failures: the payment service answers a
+   * repeat with the refunded payment and gives nothing back twice.
+   */
+  async refund(orderId: string, reason: string, ctx: CallContext): Promise<RefundOutcome> {
+    try {
+      const { status, body } = await this.http.send(
+        { operation: 'refund', method: 'POST', path: `/api/payments/${orderId}/refund/`, body: { reason }, retry: true },
+        ctx,
+      );
+      return { kind: 'refunded', payment: parseAnswer('refund', status, body) };
+    } catch (err) {
+      if (err instanceof UpstreamError && err.hasStatus(404) && isPaymentNotFound(err)) return { kind: 'not_found' };
+      if (err instanceof UpstreamError && err.hasStatus(409) && err.bodyField('code') === 'payment_not_refundable') {
+        return { kind: 'not_refundable' };
+      }
+      throw err;
+    }
+  }
 }
+
+/** What a refund request found: the payment refunded (now or before), no payment, or a FAILED one (nothing to give back). */
+export type RefundOutcome = { kind: 'refunded'; payment: PaymentAnswer } | { kind: 'not_found' } | { kind: 'not_refundable' };
 
 function isPaymentNotFound(err: UpstreamError): boolean {
   const code = err.bodyField('code');

@@ -1,0 +1,55 @@
+import type { Logger } from '@order-system/platform';
+import type { RecoveryReport, RecoveryService } from './recovery.service.js';
+
+/**
+ * Runs the recovery pass once at start and then every `intervalMs`, never two passes at once.
+ * `stop` cancels the timer and waits for a running pass, which ends after its current order.
+ */
+export class RecoveryJob {
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #stopping = false;
+
+  constructor(
+    private readonly recovery: RecoveryService,
+    private readonly logger: Logger,
+    private readonly intervalMs: number,
+  ) {}
+
+  start(): void {
+    if (this.#timer || this.#stopping) return;
+    this.logger.info({ interval_ms: this.intervalMs }, 'recovery job started');
+    this.#timer = setInterval(() => void this.runPass(), this.intervalMs);
+    // The timer alone must not keep the process alive.
+    this.#timer.unref();
+    void this.runPass();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+
+  /** One pass now, unless one is running (then that one's end). Never rejects: failures are logged. */
+  runPass(): Promise<void> {
+    if (this.#stopping) return Promise.resolve();
+    this.#running ??= this.#pass().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  async #pass(): Promise<void> {
+    const started = Date.now();
+    try {
+      const report: RecoveryReport = await this.recovery.runOnce(() => this.#stopping);
+      if (report.examined > 0 || report.skipped > 0) {
+        this.logger.info({ ...report, duration_ms: Date.now() - started }, 'recovery pass finished');
+      }
+    } catch (err) {
+      this.logger.error({ err }, 'recovery pass failed; tried again at the next interval');
+    }
+  }
+}
