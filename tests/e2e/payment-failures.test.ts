@@ -38,13 +38,19 @@ describe('when the payment service keeps failing', () => {
       ['PENDING', 'CANCELLED', 'Payment failed'],
     ]);
     // pino-http's line per request, whatever its message ("request completed" / "request errored").
-    const charges = await waitFor(() => {
+    const posts = await waitFor(() => {
       const lines = trio.payment.logs.filter(
         (line) => line.request_id === requestId && (line.req as { method?: string } | undefined)?.method === 'POST' && 'res' in line,
       );
-      return lines.length >= 3 && lines;
+      return lines.length >= 4 && lines;
     });
-    expect(charges.map((line) => (line.res as { status: number }).status)).toEqual([503, 503, 503]);
+    // Three charges refused, then the void that seals the order's payment before it is cancelled.
+    expect(posts.map((line) => [(line.req as { url: string }).url, (line.res as { status: number }).status])).toEqual([
+      ['/api/payments/', 503],
+      ['/api/payments/', 503],
+      ['/api/payments/', 503],
+      [`/api/payments/${res.body.id}/void/`, 200],
+    ]);
     await waitFor(() => linesOf(trio, 'order', requestId, 'order cancelled').length > 0);
     const retries = linesOf(trio, 'order', requestId, 'retrying charge');
     expect(retries.map((line) => [line.attempt, line.reason])).toEqual([
@@ -53,7 +59,8 @@ describe('when the payment service keeps failing', () => {
     ]);
     expect(linesOf(trio, 'order', requestId, 'order cancelled')[0]).toMatchObject({ code: 'payment_failed', reason: 'Payment failed' });
     expect(await trio.stockOf(product.id)).toBe(6);
-    expect((await trio.getPayment(res.body.id)).status).toBe(404);
+    // Nothing was stored; the order service voided the payment before deciding "not charged".
+    expect((await trio.getPayment(res.body.id)).body).toMatchObject({ status: 'VOIDED', amount: '0.00' });
     expect((await trio.getOrder(res.body.id)).body.status).toBe('CANCELLED');
   });
 

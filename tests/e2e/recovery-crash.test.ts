@@ -74,7 +74,7 @@ describe('when the order service dies while a charge it sent is being processed'
 });
 
 describe('when the order service dies while its charge has not reached the payment service', () => {
-  it('then after the restart the order is CANCELLED as not charged, nothing is charged and the stock is back', async () => {
+  it('then after the restart the payment is voided and the order CANCELLED as not charged, and the stock is back', async () => {
     const rug = await product('80.00', 4);
     trio.paymentProxy?.setRules([{ method: 'POST', path: '/api/payments/', fault: { kind: 'hang' } }]);
     placeAndForget(rug.id, 3);
@@ -86,7 +86,8 @@ describe('when the order service dies while its charge has not reached the payme
 
     expect(cancelled).toMatchObject({ cancellation_reason: 'Order interrupted before payment; not charged', payment_status: null });
     expect(cancelled.status_history.at(-1)).toMatchObject({ from: 'PENDING', to: 'CANCELLED', by: 'system' });
-    expect((await trio.getPayment(cancelled.id)).status).toBe(404);
+    // The charge may still arrive one day (late-charge.test.ts lets one through): the payment was voided first.
+    expect((await trio.getPayment(cancelled.id)).body).toMatchObject({ status: 'VOIDED', amount: '0.00' });
     await waitFor(async () => (await trio.stockOf(rug.id)) === 4);
   });
 });

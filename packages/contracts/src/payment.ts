@@ -2,7 +2,12 @@ import { parseMoney } from '@order-system/platform';
 import { z } from 'zod';
 import { expected, uuid } from './fields.js';
 
-export const PAYMENT_STATUSES = ['COMPLETED', 'FAILED', 'REFUNDED'] as const;
+/**
+ * COMPLETED: charged. FAILED: declined, nothing charged (a new charge may process it again).
+ * REFUNDED: charged, then given back. VOIDED: sealed by the caller before anything was charged
+ * (a tombstone): nothing was charged and no charge can land on the order any more.
+ */
+export const PAYMENT_STATUSES = ['COMPLETED', 'FAILED', 'REFUNDED', 'VOIDED'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 /**
@@ -24,14 +29,19 @@ const amount = z
 export const paymentBody = z.strictObject({ order_id: uuid, amount }, expected('a JSON object'));
 export type PaymentRequest = z.infer<typeof paymentBody>;
 
-/** A refund usually has no body; `{}` and `{"reason": "..."}` are accepted too. */
-export const refundBody = z
+/** A refund or a void usually has no body; `{}` and `{"reason": "..."}` are accepted too (the reason is logged). */
+const reasonBody = z
   .strictObject(
     { reason: z.string(expected('a string')).trim().max(500, 'must be at most 500 characters').optional() },
     expected('a JSON object'),
   )
   .optional();
+
+export const refundBody = reasonBody;
 export type RefundRequest = z.infer<typeof refundBody>;
+
+export const voidBody = reasonBody;
+export type VoidRequest = z.infer<typeof voidBody>;
 
 /** The payment as the payment service answers it. */
 export const paymentJson = z.object({
@@ -44,3 +54,18 @@ export const paymentJson = z.object({
   refunded_at: z.string().nullable(),
 });
 export type PaymentJson = z.infer<typeof paymentJson>;
+
+/**
+ * The 409 of a void refused because the order was charged (`payment_completed`) or charged and
+ * refunded (`payment_refunded`): the error plus the payment's fields, so the caller learns the
+ * charge from the refusal itself.
+ */
+export const paymentConflictJson = z.object({
+  error: z.string(),
+  code: z.string(),
+  payment_id: z.string(),
+  order_id: z.string(),
+  amount: z.string(),
+  status: z.enum(PAYMENT_STATUSES),
+});
+export type PaymentConflictJson = z.infer<typeof paymentConflictJson>;

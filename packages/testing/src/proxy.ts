@@ -10,13 +10,18 @@ import net from 'node:net';
  * - drop-response: forward the request, then reset the client's connection instead of passing the
  *   answer (the target acted; the client never learns it).
  * - hang: accept the request and never answer nor forward it (the client times out).
+ * - late: hold the request `until` that many ms have passed, or until that promise settles (the test
+ *   decides when), then deliver it to the target even if the client has given up meanwhile: a request
+ *   stuck in the network that still arrives. Its answer reaches the client if the client still waits.
+ *   (`delay` instead drops the request when the client goes away first.)
  */
 export type ProxyFault =
   | { kind: 'pass' }
   | { kind: 'delay'; ms: number }
   | { kind: 'reset' }
   | { kind: 'drop-response' }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  | { kind: 'late'; until: number | Promise<unknown> };
 
 export interface ProxyRule {
   /** HTTP method to match, e.g. 'POST'; any when omitted. */
@@ -32,6 +37,8 @@ export interface ProxiedRequest {
   method: string;
   path: string;
   fault: ProxyFault['kind'];
+  /** True once the request's bytes were passed on to the target (after the hold, for delay and late). */
+  forwarded: boolean;
 }
 
 export interface TcpProxy {
@@ -46,6 +53,7 @@ export interface TcpProxy {
 }
 
 const REQUEST_LINE = /^([A-Z]+) (\S+) HTTP\/1\.[01]\r\n/;
+const noop = () => undefined;
 
 /**
  * A TCP proxy on 127.0.0.1 in front of one HTTP service, for fault tests. It reads the request
@@ -77,12 +85,15 @@ export async function startProxy(targetUrl: string): Promise<TcpProxy> {
     sockets.add(upstream);
     let dropResponse = false;
     let hung = false;
+    // A late request came on this connection: the target side outlives the client, so that the
+    // request still arrives (and is answered to nobody) after the client has given up.
+    let carriesLate = false;
+    let current: ProxiedRequest | undefined;
     // Chunks go upstream in order, each after the previous one's delay.
     let queue = Promise.resolve();
 
-    const destroyBoth = () => {
-      client.destroy();
-      upstream.destroy();
+    const clientGone = () => {
+      if (!carriesLate) upstream.destroy();
     };
     const resetClient = () => {
       client.resetAndDestroy();
@@ -94,7 +105,8 @@ export async function startProxy(targetUrl: string): Promise<TcpProxy> {
       if (line) {
         const [, method = '', path = ''] = line;
         const fault = choose(method, path);
-        requests.push({ method, path, fault: fault.kind });
+        current = { method, path, fault: fault.kind, forwarded: false };
+        requests.push(current);
         hung = fault.kind === 'hang';
         if (fault.kind === 'reset') {
           resetClient();
@@ -105,26 +117,48 @@ export async function startProxy(targetUrl: string): Promise<TcpProxy> {
           const wait = fault.ms;
           queue = queue.then(() => new Promise((resolve) => setTimeout(resolve, wait)));
         }
+        if (fault.kind === 'late') {
+          const until = fault.until;
+          carriesLate = true;
+          queue = queue.then(() =>
+            typeof until === 'number' ? new Promise((resolve) => setTimeout(resolve, until)) : until.then(noop, noop),
+          );
+        }
       }
       if (hung) return;
+      const request = current;
       queue = queue.then(() => {
-        if (!upstream.destroyed) upstream.write(chunk);
+        if (upstream.destroyed) return;
+        upstream.write(chunk);
+        if (request) request.forwarded = true;
       });
     });
     upstream.on('data', (chunk: Buffer) => {
+      // A late request whose client gave up: the target acted on it; its answer has nowhere to go.
+      if (client.destroyed) {
+        upstream.destroy();
+        return;
+      }
       if (dropResponse) {
         resetClient();
         return;
       }
       client.write(chunk);
     });
-    client.on('end', () => upstream.end());
+    // The client's end is not passed on while a late request may still have to arrive: the target
+    // would take it for an aborted request.
+    client.on('end', () => {
+      if (!carriesLate) upstream.end();
+    });
     upstream.on('end', () => client.end());
-    client.on('error', destroyBoth);
+    client.on('error', () => {
+      client.destroy();
+      clientGone();
+    });
     upstream.on('error', () => (client.destroyed ? undefined : client.resetAndDestroy()));
     client.on('close', () => {
       sockets.delete(client);
-      upstream.destroy();
+      clientGone();
     });
     upstream.on('close', () => sockets.delete(upstream));
   });

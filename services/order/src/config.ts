@@ -25,8 +25,10 @@ export const orderConfigSchema = baseConfigSchema.extend({
   RECOVERY_INTERVAL_MS: integer(100, 86_400_000, 30_000),
   /**
    * How old a PENDING order must be before the recovery job decides it. Keep it well above the
-   * longest a create-order workflow can take (about 5 calls x 3 attempts x UPSTREAM_TIMEOUT_MS,
-   * plus backoff: about 50 s with the defaults), so that no late call can still arrive.
+   * longest a create-order workflow can take (about 6 calls x 3 attempts x UPSTREAM_TIMEOUT_MS,
+   * plus backoff: about 55 s with the defaults), so that no late call can still arrive. (A charge
+   * that arrives later anyway is refused: an order is only decided "not charged" once the payment
+   * service has voided its payment.)
    */
   RECOVERY_GRACE_MS: integer(0, 86_400_000, 120_000),
 });

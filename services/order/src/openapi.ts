@@ -27,10 +27,14 @@ export const orderOpenApi = buildOpenApi(
         response: orderJson,
         responses: {
           201: 'paid',
-          202: 'payment outcome not known yet: the order stays PENDING and keeps its stock; the order plus error and code payment_pending',
+          202:
+            'payment outcome not known yet (the charge timed out and the payment could neither be found nor voided): the ' +
+            'order stays PENDING and keeps its stock; the order plus error and code payment_pending',
           400: 'validation failed (no order), or the order recorded CANCELLED: product_not_found, out_of_stock, payment_failed',
           401: 'invalid token',
-          503: 'the order recorded CANCELLED: product_service_unavailable, payment_service_unavailable',
+          503:
+            'the order recorded CANCELLED: product_service_unavailable, payment_service_unavailable (after an unclear ' +
+            'charge, only once the payment service has voided the order’s payment, so a late charge is refused)',
         },
       },
     },
@@ -45,7 +49,8 @@ export const orderOpenApi = buildOpenApi(
     '/api/orders/{id}/cancel/': {
       post: {
         summary:
-          'Cancel a PENDING or PAID order: recorded CANCELLED first, then the payment refunded and the stock released. ' +
+          'Cancel a PENDING or PAID order: recorded CANCELLED first, then the payment refunded (or, when there is none, ' +
+          'voided, so that a charge still on its way is refused) and the stock released. ' +
           'Cancelling a CANCELLED order changes nothing (200) and retries a refund still owed',
         auth: 'the customer who placed it, or admin (an anonymous order: admin only)',
         body: orderCancelBody,

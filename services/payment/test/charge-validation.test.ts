@@ -198,6 +198,8 @@ describe('the HTTP surface', () => {
     ['get', '/api/payments/', 'POST'],
     ['delete', `/api/payments/${newOrderId()}/`, 'GET, HEAD'],
     ['get', `/api/payments/${newOrderId()}/refund/`, 'POST'],
+    ['get', `/api/payments/${newOrderId()}/void/`, 'POST'],
+    ['delete', `/api/payments/${newOrderId()}/void/`, 'POST'],
   ] as const)('when %s %s is called, then 405 with Allow', async (method, path, allow) => {
     const res = await request(t.app)[method](path).set('Authorization', SERVICE);
 
@@ -220,11 +222,20 @@ describe('the HTTP surface', () => {
     expect(ready.body.checks).toEqual({ database: 'ok' });
   });
 
-  it('when /openapi.json is asked, then it documents the three operations', async () => {
+  it('when /openapi.json is asked, then it documents the four operations', async () => {
     const res = await request(t.app).get('/openapi.json');
 
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body.paths)).toEqual(['/api/payments/', '/api/payments/{order_id}/', '/api/payments/{order_id}/refund/']);
+    expect(Object.keys(res.body.paths)).toEqual([
+      '/api/payments/',
+      '/api/payments/{order_id}/',
+      '/api/payments/{order_id}/refund/',
+      '/api/payments/{order_id}/void/',
+    ]);
+    const voidOperation = res.body.paths['/api/payments/{order_id}/void/'].post;
+    expect(voidOperation.requestBody.required).toBe(false);
+    expect(Object.keys(voidOperation.responses)).toEqual(['200', '400', '401', '403', '404', '409']);
+    expect(voidOperation.responses['200'].content['application/json'].schema.properties.status.enum).toContain('VOIDED');
     expect(res.body.paths['/api/payments/'].post.requestBody.content['application/json'].schema.required).toEqual(['order_id', 'amount']);
   });
 

@@ -109,3 +109,61 @@ describe('concurrent refunds refund once', () => {
     expect(await t.rows(orderId)).toMatchObject([{ status: 'REFUNDED', amountCents: 5000 }]);
   });
 });
+
+describe('a charge and a void of one order: exactly one of them wins', () => {
+  it('when a charge and a void race for each of 100 orders, then each order is either charged or voided, never both, never an error', async () => {
+    const orderIds = Array.from({ length: 100 }, newOrderId);
+
+    // For each order the two requests are sent together, in alternating order; all orders at once.
+    const races = await times(100, async (i) => {
+      const orderId = orderIds[i]!;
+      const charge = () => post('/api/payments/', { order_id: orderId, amount: '30.00' });
+      // With a body like the charge's, so neither request is quicker to read than the other.
+      const voiding = () => post(`/api/payments/${orderId}/void/`, { reason: 'charge outcome unknown' });
+      const [first, second] = await Promise.all(i % 2 === 0 ? [charge(), voiding()] : [voiding(), charge()]);
+      return i % 2 === 0 ? { charge: first!, void: second! } : { charge: second!, void: first! };
+    });
+
+    const winners = new Set<string>();
+    for (const [i, race] of races.entries()) {
+      const rows = await t.rows(orderIds[i]!);
+      expect(rows).toHaveLength(1);
+      winners.add(rows[0]!.status);
+      if (rows[0]!.status === 'COMPLETED') {
+        expect(race.charge).toMatchObject({ status: 201, body: { id: rows[0]!.id, status: 'COMPLETED', amount: '30.00' } });
+        expect(race.void).toMatchObject({
+          status: 409,
+          body: { code: 'payment_completed', payment_id: rows[0]!.id, amount: '30.00', status: 'COMPLETED' },
+        });
+      } else {
+        expect(rows[0]).toMatchObject({ status: 'VOIDED', amountCents: 0 });
+        expect(race.void).toMatchObject({ status: 200, body: { id: rows[0]!.id, status: 'VOIDED' } });
+        expect(race.charge).toMatchObject({ status: 409, body: { code: 'payment_voided', payment_id: rows[0]!.id } });
+      }
+    }
+    // Sent in alternating order, each kind wins some of the races: both outcomes were exercised.
+    expect([...winners].sort()).toEqual(['COMPLETED', 'VOIDED']);
+  });
+
+  it('when 20 charges and 20 voids of one order arrive at once, then every answer agrees with the one winner', async () => {
+    const orderId = newOrderId();
+
+    const answers = await times(40, (i) =>
+      i % 2 === 0 ? post('/api/payments/', { order_id: orderId, amount: '12.00' }) : post(`/api/payments/${orderId}/void/`),
+    );
+
+    const rows = await t.rows(orderId);
+    expect(rows).toHaveLength(1);
+    const charges = answers.filter((_, i) => i % 2 === 0);
+    const voids = answers.filter((_, i) => i % 2 === 1);
+    if (rows[0]!.status === 'COMPLETED') {
+      expect(charges.filter((a) => a.status === 201)).toHaveLength(1);
+      expect(charges.filter((a) => a.status === 200)).toHaveLength(19);
+      expect(voids.every((a) => a.status === 409 && a.body.code === 'payment_completed')).toBe(true);
+    } else {
+      expect(rows[0]!.status).toBe('VOIDED');
+      expect(voids.every((a) => a.status === 200 && a.body.id === rows[0]!.id)).toBe(true);
+      expect(charges.every((a) => a.status === 409 && a.body.code === 'payment_voided')).toBe(true);
+    }
+  });
+});

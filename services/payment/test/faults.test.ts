@@ -28,13 +28,14 @@ describe('PAYMENT_FAILURE_RATE=1: the processor is down', () => {
     expect((await t.charge({ order_id: newOrderId(), amount: 'NaN' })).status).toBe(400);
   });
 
-  it('when payments are read or refunded, then the fault does not apply', async () => {
+  it('when payments are read, refunded or voided, then the fault does not apply', async () => {
     const orderId = newOrderId();
     await t.deps.prisma.payment.create({ data: { orderId, amountCents: 500, status: 'COMPLETED' } });
 
     expect((await t.get(orderId)).status).toBe(200);
     expect((await t.refund(orderId)).status).toBe(200);
     expect((await t.refund(newOrderId())).status).toBe(404);
+    expect((await t.void(newOrderId())).status).toBe(200);
   });
 });
 

@@ -18,6 +18,8 @@ export interface TestPaymentApp {
   charge: (body: unknown, auth?: string) => request.Test;
   /** POST /api/payments/{order_id}/refund/ with a service token and no body. */
   refund: (orderId: string, auth?: string) => request.Test;
+  /** POST /api/payments/{order_id}/void/ with a service token and no body. */
+  void: (orderId: string, auth?: string) => request.Test;
   get: (orderId: string) => request.Test;
   /** Every payment row of the order, straight from the database. */
   rows: (orderId: string) => ReturnType<PaymentDeps['prisma']['payment']['findMany']>;
@@ -43,6 +45,7 @@ export async function createTestPaymentApp(
         .set('Authorization', auth)
         .send(body as object),
     refund: (orderId, auth = SERVICE) => request(app).post(`/api/payments/${orderId}/refund/`).set('Authorization', auth),
+    void: (orderId, auth = SERVICE) => request(app).post(`/api/payments/${orderId}/void/`).set('Authorization', auth),
     get: (orderId) => request(app).get(`/api/payments/${orderId}/`),
     rows: (orderId) => deps.prisma.payment.findMany({ where: { orderId } }),
     close: deps.close,

@@ -54,7 +54,8 @@ export class OrderLifecycleService {
 
   /**
    * PENDING or PAID -> CANCELLED: the decision is recorded first, then the payment is refunded
-   * (when there may be one) and the stock released. Cancelling a CANCELLED order changes nothing
+   * (when there may be one; voided when there is none, so a charge still on its way cannot land)
+   * and the stock released. Cancelling a CANCELLED order changes nothing
    * but finishes a refund or release that failed before. An order still being placed by this
    * process is refused (409) rather than cancelled under the workflow's feet.
    */

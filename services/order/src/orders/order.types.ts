@@ -8,9 +8,11 @@ export type ReservationState = 'NONE' | 'REQUESTED' | 'ACTIVE' | 'RELEASED' | 'R
 
 /**
  * How far the charge got. REQUESTED: sent, no answer recorded yet. UNKNOWN: every way of finding
- * out failed; a recovery job must ask the payment service again. NOT_CHARGED: known not to exist.
- * After a cancellation: REFUND_PENDING, a refund is owed if a payment exists (decided, not done
- * yet); REFUNDED, the payment service confirmed the refund.
+ * out failed; a recovery job must ask the payment service again. NOT_CHARGED: known not to exist:
+ * the charge never reached the payment service, or the payment service voided the order's payment
+ * (a tombstone, so no late charge can land). FAILED: declined (voided too when it was found by a
+ * lookup rather than answered to the charge). After a cancellation: REFUND_PENDING, a refund is owed
+ * if a payment exists (decided, not done yet); REFUNDED, the payment service confirmed the refund.
  */
 export type PaymentState = 'NONE' | 'REQUESTED' | 'COMPLETED' | 'FAILED' | 'NOT_CHARGED' | 'UNKNOWN' | 'REFUND_PENDING' | 'REFUNDED';
 

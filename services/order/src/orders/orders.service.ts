@@ -4,6 +4,7 @@ import type { PaymentAnswer, PaymentClient } from '../upstream/payment.client.js
 import type { ProductClient } from '../upstream/product.client.js';
 import type { CallContext } from '../upstream/upstream-client.js';
 import { describeFailure, isTransient, UpstreamError } from '../upstream/upstream-error.js';
+import { lookUpAndSeal } from './charge-record.js';
 import type { InFlightOrders } from './in-flight-orders.js';
 import {
   type OrderFailure,
@@ -204,20 +205,26 @@ export class OrdersService {
     }
   }
 
-  /** After a charge whose outcome is unknown: the payment service's own record decides. */
+  /**
+   * After a charge whose outcome is unknown: the payment service's own record decides. When it
+   * shows no charge, it is voided first, so the unclear charge cannot land after the order is
+   * cancelled (see lookUpAndSeal); when the void cannot be confirmed, the outcome stays unknown.
+   */
   private async lookUpCharge(order: OrderRecord, chargeError: UpstreamError, ctx: CallContext): Promise<ChargeResult> {
-    let payment: PaymentAnswer | null;
-    try {
-      payment = await this.payments.find(order.id, ctx);
-    } catch (err) {
-      if (!(err instanceof UpstreamError)) throw err;
-      return { kind: 'unknown', reason: `charge: ${describeFailure(chargeError.last)}; lookup: ${describeFailure(err.last)}` };
+    const record = await lookUpAndSeal(this.payments, order.id, 'Charge outcome unknown; cancelling the order as not charged', ctx);
+    switch (record.kind) {
+      case 'unknown':
+        return { kind: 'unknown', reason: `charge: ${describeFailure(chargeError.last)}; ${record.reason}` };
+      case 'charged':
+        return settle(record.payment, order.totalCents ?? 0);
+      case 'not_charged': {
+        if (record.declined) return { kind: 'refused', failure: failures.paymentFailed, paymentState: 'FAILED' };
+        // Nothing was charged, and nothing can be any more. An answering service that kept failing
+        // is a failed payment; one that never answered in time is unavailable.
+        const failure = chargeError.last.kind === 'http' ? failures.paymentFailed : failures.paymentServiceUnavailable;
+        return { kind: 'refused', failure, paymentState: 'NOT_CHARGED' };
+      }
     }
-    if (payment) return settle(payment, order.totalCents ?? 0);
-    // No payment exists: the charge did not happen. An answering service that kept failing is a
-    // failed payment; one that never answered in time is unavailable.
-    const failure = chargeError.last.kind === 'http' ? failures.paymentFailed : failures.paymentServiceUnavailable;
-    return { kind: 'refused', failure, paymentState: 'NOT_CHARGED' };
   }
 
   /** Step 5, success. */
@@ -276,6 +283,8 @@ function orderTotal(lines: PricedLine[]): number {
 
 function settle(payment: PaymentAnswer, totalCents: number): ChargeResult {
   if (payment.status === 'FAILED') return { kind: 'refused', failure: failures.paymentFailed, paymentState: 'FAILED' };
+  // A tombstone: the order's payment was voided before anything was charged (a charge is refused with 409, never answered VOIDED).
+  if (payment.status === 'VOIDED') return { kind: 'refused', failure: failures.paymentFailed, paymentState: 'NOT_CHARGED' };
   if (payment.status === 'COMPLETED' && payment.amount === formatCents(totalCents)) return { kind: 'completed', paymentId: payment.id };
   // A completed payment of another amount, or a refunded one, is not ours to decide about here.
   return { kind: 'unknown', reason: `payment ${payment.id} is ${payment.status} for ${payment.amount}` };

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, formatCents, type Logger } from '@order-system/platform';
+import { lookUpAndSeal } from '../orders/charge-record.js';
 import type { InFlightOrders } from '../orders/in-flight-orders.js';
 import { type OrderRecord, SYSTEM } from '../orders/order.types.js';
 import type { OrderCompensation } from '../orders/order-compensation.js';
 import type { OrderProgress, OrdersRepository } from '../orders/orders.repository.js';
-import type { PaymentAnswer, PaymentClient } from '../upstream/payment.client.js';
+import type { PaymentClient } from '../upstream/payment.client.js';
 import type { CallContext } from '../upstream/upstream-client.js';
-import { describeFailure, UpstreamError } from '../upstream/upstream-error.js';
 
 /** Reasons recorded on orders the recovery job cancels (history `reason` and `cancellation_reason`). */
 export const RECOVERY_REASONS = {
@@ -33,8 +33,9 @@ export interface RecoveryReport {
 /**
  * Contract step 6: finishes or compensates every order a crash (or an outage) left half done.
  * - PENDING, a charge sent (REQUESTED/UNKNOWN): the payment service's record decides: COMPLETED of
- *   the order's total -> PAID, keeping its stock; FAILED or none -> CANCELLED and the stock released;
- *   the record cannot be read -> left for the next pass.
+ *   the order's total -> PAID, keeping its stock; FAILED or none -> voided (so the charge cannot land
+ *   later), then CANCELLED and the stock released; the record cannot be read or the void not
+ *   confirmed -> left for the next pass.
  * - PENDING, nothing charged (NONE): CANCELLED, and any reservation released.
  * - CANCELLED with a refund owed or stock held: the refund and the release are tried again, and a
  *   charge recorded as not made is asked for a refund as well, in case it landed late.
@@ -94,25 +95,27 @@ export class RecoveryService {
     }
   }
 
-  /** A charge was sent and its outcome never recorded: the payment service's record decides. */
+  /**
+   * A charge was sent and its outcome never recorded: the payment service's record decides. No
+   * payment (or a FAILED one) is voided before the order is cancelled as not charged, so the charge
+   * cannot land afterwards; a charge that lands before the void is then the answer.
+   */
   private async settleCharge(order: OrderRecord, ctx: CallContext): Promise<void> {
-    let payment: PaymentAnswer | null;
-    try {
-      payment = await this.payments.find(order.id, ctx);
-    } catch (err) {
-      if (!(err instanceof UpstreamError)) throw err;
-      ctx.log.warn({ reason: describeFailure(err.last) }, 'payment lookup failed; the order stays PENDING until the next pass');
+    const record = await lookUpAndSeal(this.payments, order.id, RECOVERY_REASONS.notCharged, ctx);
+    if (record.kind === 'unknown') {
+      ctx.log.warn({ reason: record.reason }, 'the payment could not be confirmed; the order stays PENDING until the next pass');
       return;
     }
-    if (payment === null) {
-      ctx.log.warn('no payment exists for the interrupted order; cancelling it');
-      return this.cancel(order, RECOVERY_REASONS.notCharged, { paymentState: 'NOT_CHARGED' }, ctx);
-    }
-    const paymentFields = { payment_id: payment.id, payment_status: payment.status, amount: payment.amount };
-    if (payment.status === 'FAILED') {
-      ctx.log.warn(paymentFields, 'the interrupted charge failed; cancelling the order');
+    if (record.kind === 'not_charged' && record.declined) {
+      ctx.log.warn('the interrupted charge failed (now voided); cancelling the order');
       return this.cancel(order, RECOVERY_REASONS.paymentFailed, { paymentState: 'FAILED' }, ctx);
     }
+    if (record.kind === 'not_charged') {
+      ctx.log.warn('no payment exists for the interrupted order (now voided); cancelling it');
+      return this.cancel(order, RECOVERY_REASONS.notCharged, { paymentState: 'NOT_CHARGED' }, ctx);
+    }
+    const payment = record.payment;
+    const paymentFields = { payment_id: payment.id, payment_status: payment.status, amount: payment.amount };
     if (payment.status === 'REFUNDED') {
       ctx.log.warn(paymentFields, 'the payment of the interrupted order was refunded; cancelling the order');
       return this.cancel(order, RECOVERY_REASONS.paymentRefunded, { paymentState: 'REFUNDED', paymentId: payment.id }, ctx);

@@ -1,4 +1,4 @@
-import { paymentJson } from '@order-system/contracts';
+import { type PaymentStatus, paymentConflictJson, paymentJson } from '@order-system/contracts';
 import { formatCents } from '@order-system/platform';
 import type { z } from 'zod';
 import type { CallContext, UpstreamClient } from './upstream-client.js';
@@ -58,15 +58,55 @@ export class PaymentClient {
     } catch (err) {
       if (err instanceof UpstreamError && err.hasStatus(404) && isPaymentNotFound(err)) return { kind: 'not_found' };
       if (err instanceof UpstreamError && err.hasStatus(409) && err.bodyField('code') === 'payment_not_refundable') {
-        return { kind: 'not_refundable' };
+        // FAILED (declined) or VOIDED (sealed, nothing charged); older answers do not say, and were FAILED.
+        return { kind: 'not_refundable', status: err.bodyField('status') === 'VOIDED' ? 'VOIDED' : 'FAILED' };
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Voids the order's payment record so that no charge can land on it any more: the payment service
+   * stores a VOIDED tombstone (or turns a FAILED payment VOIDED), and refuses any later charge with
+   * 409 payment_voided. Called before concluding "not charged" after a charge whose outcome was
+   * unclear, since that charge may still be on its way. If the charge landed first, the void is
+   * refused with the payment (409 payment_completed / payment_refunded): the order was charged.
+   * Retried on transient failures: a repeated void answers the same VOIDED record.
+   */
+  async void(orderId: string, reason: string, ctx: CallContext): Promise<VoidOutcome> {
+    try {
+      const { status, body } = await this.http.send(
+        { operation: 'void payment', method: 'POST', path: `/api/payments/${orderId}/void/`, body: { reason }, retry: true },
+        ctx,
+      );
+      return { kind: 'voided', payment: parseAnswer('void payment', status, body) };
+    } catch (err) {
+      if (err instanceof UpstreamError && err.hasStatus(409) && err.last.kind === 'http') {
+        const refusal = paymentConflictJson.safeParse(err.last.body);
+        if (refusal.success && (refusal.data.code === 'payment_completed' || refusal.data.code === 'payment_refunded')) {
+          const { payment_id: id, order_id, amount, status } = refusal.data;
+          return { kind: 'charged', payment: { id, order_id, amount, status } };
+        }
       }
       throw err;
     }
   }
 }
 
-/** What a refund request found: the payment refunded (now or before), no payment, or a FAILED one (nothing to give back). */
-export type RefundOutcome = { kind: 'refunded'; payment: PaymentAnswer } | { kind: 'not_found' } | { kind: 'not_refundable' };
+/**
+ * What a refund request found: the payment refunded (now or before), no payment, or one with
+ * nothing to give back: FAILED (declined) or VOIDED (sealed before anything was charged).
+ */
+export type RefundOutcome =
+  | { kind: 'refunded'; payment: PaymentAnswer }
+  | { kind: 'not_found' }
+  | { kind: 'not_refundable'; status: Extract<PaymentStatus, 'FAILED' | 'VOIDED'> };
+
+/**
+ * What a void found: voided (now or before: nothing was charged, and nothing can be any more), or
+ * the order was charged after all (the payment, COMPLETED or REFUNDED, from the 409 that refused the void).
+ */
+export type VoidOutcome = { kind: 'voided'; payment: PaymentAnswer } | { kind: 'charged'; payment: PaymentAnswer };
 
 function isPaymentNotFound(err: UpstreamError): boolean {
   const code = err.bodyField('code');

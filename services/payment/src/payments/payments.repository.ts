@@ -3,14 +3,28 @@ import type { Payment, PrismaClient } from '../generated/prisma/client.js';
 
 /**
  * created: the order's first payment. retried: its FAILED payment, processed again in place.
- * already_completed: COMPLETED with this amount, nothing charged. amount_mismatch, refunded: refused.
+ * already_completed: COMPLETED with this amount, nothing charged. amount_mismatch, refunded, voided: refused.
  */
 export interface ChargeOutcome {
-  kind: 'created' | 'retried' | 'already_completed' | 'amount_mismatch' | 'refunded';
+  kind: 'created' | 'retried' | 'already_completed' | 'amount_mismatch' | 'refunded' | 'voided';
   payment: Payment;
 }
 
 export type RefundOutcome = { kind: 'refunded' | 'already_refunded' | 'not_refundable'; payment: Payment } | { kind: 'not_found' };
+
+/**
+ * voided: sealed now, a tombstone stored (no payment) or a FAILED one turned VOIDED; already_voided:
+ * sealed before. completed, refunded: the order was charged, nothing changed.
+ */
+export interface VoidOutcome {
+  kind: 'voided' | 'already_voided' | 'completed' | 'refunded';
+  payment: Payment;
+  /** The status before this void; null when there was no payment. */
+  previous: PaymentStatus | null;
+}
+
+/** The amount of a tombstone: nothing was charged. */
+const TOMBSTONE_AMOUNT_CENTS = 0;
 
 export class PaymentsRepository {
   constructor(private readonly prisma: PrismaClient) {}
@@ -39,6 +53,9 @@ export class PaymentsRepository {
         }
         case 'REFUNDED':
           return { kind: 'refunded', payment: existing };
+        case 'VOIDED':
+          // Sealed by the order service before anything was charged: a charge arriving late is refused.
+          return { kind: 'voided', payment: existing };
         case 'COMPLETED':
           return { kind: existing.amountCents === amountCents ? 'already_completed' : 'amount_mismatch', payment: existing };
         default:
@@ -56,11 +73,43 @@ export class PaymentsRepository {
         case 'REFUNDED':
           return { kind: 'already_refunded', payment: existing };
         case 'FAILED':
+        case 'VOIDED':
           return { kind: 'not_refundable', payment: existing };
         case 'COMPLETED': {
           const payment = await tx.payment.update({ where: { orderId }, data: { status: 'REFUNDED', refundedAt: new Date() } });
           return { kind: 'refunded', payment };
         }
+        default:
+          throw new Error(`payment ${existing.id} has an unknown status ${existing.status}`);
+      }
+    });
+  }
+
+  /**
+   * Seals the order's payment record so that no charge can land on it afterwards: no payment ->
+   * a VOIDED tombstone (amount 0); FAILED -> VOIDED in place; VOIDED stays. A COMPLETED or
+   * REFUNDED payment is left as it is: the order was charged. The same read-and-write transaction
+   * as charge, so a charge and a void of one order are ordered: exactly one of them wins.
+   */
+  void(orderId: string): Promise<VoidOutcome> {
+    return this.prisma.$transaction(async (tx): Promise<VoidOutcome> => {
+      const existing = await tx.payment.findUnique({ where: { orderId } });
+      if (!existing) {
+        const payment = await tx.payment.create({ data: { orderId, amountCents: TOMBSTONE_AMOUNT_CENTS, status: 'VOIDED' } });
+        return { kind: 'voided', payment, previous: null };
+      }
+      const previous = existing.status as PaymentStatus;
+      switch (previous) {
+        case 'FAILED': {
+          const payment = await tx.payment.update({ where: { orderId }, data: { status: 'VOIDED' } });
+          return { kind: 'voided', payment, previous };
+        }
+        case 'VOIDED':
+          return { kind: 'already_voided', payment: existing, previous };
+        case 'COMPLETED':
+          return { kind: 'completed', payment: existing, previous };
+        case 'REFUNDED':
+          return { kind: 'refunded', payment: existing, previous };
         default:
           throw new Error(`payment ${existing.id} has an unknown status ${existing.status}`);
       }

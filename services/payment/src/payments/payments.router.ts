@@ -1,4 +1,4 @@
-import { parseUuidParam, paymentBody, refundBody } from '@order-system/contracts';
+import { parseUuidParam, paymentBody, refundBody, voidBody } from '@order-system/contracts';
 import { defineRoute, parseOrThrow, requireRole } from '@order-system/platform';
 import { Router } from 'express';
 import { toPaymentJson } from './payment.mapper.js';
@@ -33,6 +33,16 @@ export function paymentsRouter(payments: PaymentsService): Router {
       async (req, res) => {
         const body = parseOrThrow(refundBody, req.body);
         res.json(toPaymentJson(await payments.refund(parseUuidParam(req.params.orderId), body?.reason, req.log)));
+      },
+    ],
+  });
+
+  defineRoute(router, '/api/payments/:orderId/void', {
+    post: [
+      trusted,
+      async (req, res) => {
+        const body = parseOrThrow(voidBody, req.body);
+        res.json(toPaymentJson(await payments.void(parseUuidParam(req.params.orderId), body?.reason, req.log)));
       },
     ],
   });

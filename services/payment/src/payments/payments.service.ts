@@ -1,7 +1,7 @@
 import type { PaymentRequest } from '@order-system/contracts';
 import { ConflictError, formatCents, type Logger, NotFoundError } from '@order-system/platform';
 import type { Payment } from '../generated/prisma/client.js';
-import type { ChargeOutcome, PaymentsRepository } from './payments.repository.js';
+import type { ChargeOutcome, PaymentsRepository, VoidOutcome } from './payments.repository.js';
 import type { SimulatedProcessor } from './processor.js';
 
 export class PaymentNotFoundError extends NotFoundError {
@@ -30,9 +30,41 @@ export class PaymentRefundedError extends ConflictError {
 
 export class PaymentNotRefundableError extends ConflictError {
   constructor(payment: Payment) {
-    super('payment_not_refundable', 'A failed payment cannot be refunded', {
+    super(
+      'payment_not_refundable',
+      payment.status === 'VOIDED' ? 'A voided payment cannot be refunded; nothing was charged' : 'A failed payment cannot be refunded',
+      { extra: { payment_id: payment.id, order_id: payment.orderId, status: payment.status } },
+    );
+  }
+}
+
+export class PaymentVoidedError extends ConflictError {
+  constructor(payment: Payment) {
+    super('payment_voided', 'The payment of this order was voided; nothing was charged', {
       extra: { payment_id: payment.id, order_id: payment.orderId },
     });
+  }
+}
+
+/** The payment's fields on a refused void, so the caller learns from the refusal that the order was charged. */
+const chargedFields = (payment: Payment) => ({
+  payment_id: payment.id,
+  order_id: payment.orderId,
+  amount: formatCents(payment.amountCents),
+  status: payment.status,
+});
+
+export class PaymentCompletedError extends ConflictError {
+  constructor(payment: Payment) {
+    super('payment_completed', 'The order was charged; a completed payment cannot be voided (refund it instead)', {
+      extra: chargedFields(payment),
+    });
+  }
+}
+
+export class VoidOfRefundedError extends ConflictError {
+  constructor(payment: Payment) {
+    super('payment_refunded', 'The payment of this order was refunded; it cannot be voided', { extra: chargedFields(payment) });
   }
 }
 
@@ -76,6 +108,8 @@ export class PaymentsService {
         throw new PaymentAmountMismatchError(outcome.payment);
       case 'refunded':
         throw new PaymentRefundedError(outcome.payment);
+      case 'voided':
+        throw new PaymentVoidedError(outcome.payment);
     }
   }
 
@@ -91,7 +125,7 @@ export class PaymentsService {
       case 'not_found':
         throw new PaymentNotFoundError();
       case 'not_refundable':
-        log.info({ order_id: orderId, payment_id: outcome.payment.id }, 'refund refused: payment FAILED');
+        log.info({ order_id: orderId, payment_id: outcome.payment.id }, `refund refused: payment ${outcome.payment.status}`);
         throw new PaymentNotRefundableError(outcome.payment);
       case 'refunded':
         log.info(
@@ -102,6 +136,45 @@ export class PaymentsService {
       case 'already_refunded':
         return outcome.payment;
     }
+  }
+
+  /**
+   * Seals the order's payment so that no charge can land on it any more (see the repository). The
+   * order service voids before it concludes "not charged" from a lookup that found nothing, so a
+   * charge still on its way is refused (409 payment_voided) instead of landing on a cancelled order.
+   * Like a refund, it is never refused by the PAYMENT_FAILURE_RATE fault.
+   */
+  async void(orderId: string | null, reason: string | undefined, log: Logger = this.logger): Promise<Payment> {
+    if (orderId === null) throw new PaymentNotFoundError();
+    const outcome = await this.payments.void(orderId);
+    logVoid(outcome, reason ?? null, log);
+    switch (outcome.kind) {
+      case 'voided':
+      case 'already_voided':
+        return outcome.payment;
+      case 'completed':
+        throw new PaymentCompletedError(outcome.payment);
+      case 'refunded':
+        throw new VoidOfRefundedError(outcome.payment);
+    }
+  }
+}
+
+function logVoid(outcome: VoidOutcome, reason: string | null, log: Logger): void {
+  const fields = { order_id: outcome.payment.orderId, payment_id: outcome.payment.id, previous_status: outcome.previous, reason };
+  switch (outcome.kind) {
+    case 'voided':
+      log.info(fields, 'payment voided');
+      break;
+    case 'already_voided':
+      log.info(fields, 'repeated void: payment already voided');
+      break;
+    case 'completed':
+      log.warn({ ...fields, amount: formatCents(outcome.payment.amountCents) }, 'void refused: payment completed');
+      break;
+    case 'refunded':
+      log.warn(fields, 'void refused: payment refunded');
+      break;
   }
 }
 
@@ -128,6 +201,9 @@ function logCharge(outcome: ChargeOutcome, amountCents: number, log: Logger): vo
       break;
     case 'refunded':
       log.warn(fields, 'repeated charge refused: payment was refunded');
+      break;
+    case 'voided':
+      log.warn(fields, 'charge refused: payment voided');
       break;
   }
 }
