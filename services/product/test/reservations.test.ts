@@ -235,3 +235,18 @@ describe('integers written as floats', () => {
     expect(await stockOf(a.id)).toBe(3);
   });
 });
+
+describe('a reservation that arrives after its release', () => {
+  it('when an unknown reservation is released, then 404, and a reservation arriving later under that id takes no stock', async () => {
+    const a = await product(4);
+    const id = randomUUID();
+    const release = await request(t.app).delete(`/api/products/reservations/${id}/`).set('Authorization', SERVICE);
+    expect(release.status).toBe(404);
+    const late = await reserve({ reservation_id: id, items: [{ product_id: a.id, quantity: 3 }] });
+    expect(late.status).toBe(200);
+    expect(late.body).toMatchObject({ reservation_id: id, status: 'RELEASED', items: [] });
+    expect(await stockOf(a.id)).toBe(4);
+    const again = await request(t.app).delete(`/api/products/reservations/${id}/`).set('Authorization', SERVICE);
+    expect(again.status).toBe(404);
+  });
+});

@@ -69,11 +69,22 @@ export class ReservationsRepository {
     }
   }
 
-  /** Puts the reserved stock back exactly once. Products deleted since are skipped. */
+  /**
+   * Puts the reserved stock back exactly once. Products deleted since are skipped.
+   *
+   * Releasing an id that holds nothing leaves a RELEASED tombstone under it: a reservation request
+   * that timed out on the caller's side may still be on its way, and when it lands it must find
+   * this id released (and reserve nothing), not take stock for an order that is already dead.
+   */
   release(id: string): Promise<ReleaseOutcome> {
     return this.prisma.$transaction(async (tx) => {
       const reservation = await tx.reservation.findUnique({ where: { id }, include: { items: true } });
-      if (!reservation) return { kind: 'not_found' } as const;
+      if (!reservation) {
+        await tx.reservation.create({ data: { id, status: 'RELEASED', releasedAt: new Date() } });
+        return { kind: 'not_found' } as const;
+      }
+      // A tombstone (no items: real reservations have at least one) held nothing: still unknown.
+      if (reservation.items.length === 0) return { kind: 'not_found' } as const;
       if (reservation.status === 'RELEASED') return { kind: 'already_released', reservation } as const;
       for (const item of reservation.items) {
         await tx.product.updateMany({ where: { id: item.productId }, data: { stock: { increment: item.quantity } } });
