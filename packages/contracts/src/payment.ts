@@ -29,19 +29,15 @@ const amount = z
 export const paymentBody = z.strictObject({ order_id: uuid, amount }, expected('a JSON object'));
 export type PaymentRequest = z.infer<typeof paymentBody>;
 
-/** A refund or a void usually has no body; `{}` and `{"reason": "..."}` are accepted too (the reason is logged). */
-const reasonBody = z
+/** The optional body of a refund or a void: nothing, `{}` or `{"reason": "..."}` (the reason is logged). */
+export const paymentActionBody = z
   .strictObject(
     { reason: z.string(expected('a string')).trim().max(500, 'must be at most 500 characters').optional() },
     expected('a JSON object'),
   )
   .optional();
 
-export const refundBody = reasonBody;
-export type RefundRequest = z.infer<typeof refundBody>;
-
-export const voidBody = reasonBody;
-export type VoidRequest = z.infer<typeof voidBody>;
+export type PaymentActionRequest = z.infer<typeof paymentActionBody>;
 
 /** The payment as the payment service answers it. */
 export const paymentJson = z.object({

@@ -7,7 +7,7 @@ import { ordersRouter } from './orders/orders.router.js';
 export function createApp(deps: OrderDeps): Express {
   const routes = Router();
   routes.use(authenticate(deps.tokens));
-  routes.use(ordersRouter(deps.orders, deps.idempotency, deps.lifecycle));
+  routes.use(ordersRouter(deps.orders, deps.creation, deps.lifecycle));
   return createServiceApp({
     service: 'order',
     logger: deps.logger,

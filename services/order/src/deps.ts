@@ -14,6 +14,7 @@ import { IdempotencyRepository } from './orders/idempotency.repository.js';
 import { IdempotencyService } from './orders/idempotency.service.js';
 import { InFlightOrders } from './orders/in-flight-orders.js';
 import { OrderCompensation } from './orders/order-compensation.js';
+import { OrderCreationService } from './orders/order-creation.service.js';
 import { OrderLifecycleService } from './orders/order-lifecycle.service.js';
 import { OrdersRepository } from './orders/orders.repository.js';
 import { OrdersService } from './orders/orders.service.js';
@@ -38,7 +39,7 @@ export interface OrderDeps {
   orders: OrdersService;
   lifecycle: OrderLifecycleService;
   recovery: RecoveryJob;
-  idempotency: IdempotencyService;
+  creation: OrderCreationService;
   readiness: () => Promise<ReadinessReport>;
   /** Starts background work (the recovery job), once the service listens. */
   start: () => void;
@@ -78,15 +79,16 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
     config.RECOVERY_INTERVAL_MS,
   );
 
+  const orders = new OrdersService(repository, products, payments, compensation, inFlight);
   return {
     config,
     logger,
     prisma,
     tokens,
-    orders: new OrdersService(repository, products, payments, compensation, inFlight),
+    orders,
+    creation: new OrderCreationService(orders, new IdempotencyService(new IdempotencyRepository(prisma), logger)),
     lifecycle: new OrderLifecycleService(repository, compensation, inFlight),
     recovery,
-    idempotency: new IdempotencyService(new IdempotencyRepository(prisma), logger),
     // Ready when the database answers. The neighbours are reported, not required: without them the
     // service still records and serves orders, and taking it out of rotation would not help them.
     readiness: async () => {

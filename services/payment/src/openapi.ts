@@ -1,4 +1,4 @@
-import { paymentBody, paymentJson, refundBody, voidBody } from '@order-system/contracts';
+import { paymentActionBody, paymentBody, paymentJson } from '@order-system/contracts';
 import { buildOpenApi } from '@order-system/platform';
 
 export const paymentOpenApi = buildOpenApi(
@@ -38,7 +38,7 @@ export const paymentOpenApi = buildOpenApi(
       post: {
         summary: 'Refund a COMPLETED payment; a repeat answers the same refund. The body is optional',
         auth: 'service or admin',
-        body: refundBody,
+        body: paymentActionBody,
         response: paymentJson,
         responses: {
           200: 'refunded (now or earlier)',
@@ -57,7 +57,7 @@ export const paymentOpenApi = buildOpenApi(
           '(amount 0.00); FAILED -> VOIDED in place; a repeat answers the same void. A later charge gets 409 ' +
           'payment_voided. The body is optional',
         auth: 'service or admin',
-        body: voidBody,
+        body: paymentActionBody,
         response: paymentJson,
         responses: {
           200: 'voided (now or earlier): nothing was charged and nothing can be',

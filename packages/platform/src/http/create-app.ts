@@ -102,9 +102,10 @@ export function createServiceApp(options: ServiceAppOptions): Express {
       res.json(options.openapi);
     },
   });
+  const docs = docsPage(options.service);
   defineRoute(common, '/docs', {
     get: (_req, res) => {
-      res.type('html').send(docsPage(options.service));
+      res.type('html').send(docs);
     },
   });
   app.use(common);

@@ -1,6 +1,7 @@
 import type { StoredAnswer } from './idempotency.service.js';
 import { toOrderJson } from './order.mapper.js';
-import type { OrderFailure, OrderFailureCode, OrderRecord } from './order.types.js';
+import type { OrderFailureCode, OrderRecord } from './order.types.js';
+import { failureFromReason, failures } from './order-failures.js';
 import type { PlacedOrder } from './orders.service.js';
 
 /** The HTTP answer for each way an order can end up not paid. */
@@ -19,29 +20,17 @@ export function answerForPlacedOrder({ order, failure }: PlacedOrder): StoredAns
   return { status: FAILURE_STATUS[failure.code], body: { ...toOrderJson(order), error: failure.message, code: failure.code } };
 }
 
-const REASON_CODES: [RegExp, OrderFailureCode][] = [
-  [/^Product \d+ not found$/, 'product_not_found'],
-  [/^Product \d+ is out of stock$/, 'out_of_stock'],
-  [/^Payment failed$/, 'payment_failed'],
-  [/^Product service unavailable$/, 'product_service_unavailable'],
-  [/^Payment service unavailable$/, 'payment_service_unavailable'],
-];
-
 /**
  * The answer a create request would get for the order as it is now: used when a request with an
  * Idempotency-Key is repeated after the one that made the order was interrupted.
  */
 export function answerForCurrentOrder(order: OrderRecord): StoredAnswer {
   if (order.status === 'PENDING') {
-    return answerForPlacedOrder({
-      order,
-      failure: { code: 'payment_pending', message: 'The order is still being processed; its outcome is not known yet' },
-    });
+    return answerForPlacedOrder({ order, failure: failures.paymentPending });
   }
   if (order.status !== 'CANCELLED') return { status: 201, body: toOrderJson(order) };
   const reason = order.cancellationReason ?? 'Order cancelled';
-  const code = REASON_CODES.find(([pattern]) => pattern.test(reason))?.[1];
-  const failure: OrderFailure | null = code ? { code, message: reason } : null;
+  const failure = failureFromReason(reason);
   if (failure) return answerForPlacedOrder({ order, failure });
   return { status: 400, body: { ...toOrderJson(order), error: reason, code: 'order_cancelled' } };
 }

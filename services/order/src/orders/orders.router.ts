@@ -2,9 +2,9 @@ import { orderCancelBody, orderListQuery, orderStatusBody, parseUuidParam } from
 import { assertIntegerLiterals, defineRoute, parseOrThrow, requireRole, setPaginationHeaders } from '@order-system/platform';
 import { type Request, Router } from 'express';
 import type { CallContext } from '../upstream/upstream-client.js';
-import { type IdempotencyService, readIdempotencyKey } from './idempotency.service.js';
+import { readIdempotencyKey } from './idempotency.service.js';
 import { toOrderJson } from './order.mapper.js';
-import { answerForCurrentOrder, answerForPlacedOrder } from './order-answer.js';
+import type { OrderCreationService } from './order-creation.service.js';
 import type { OrderLifecycleService } from './order-lifecycle.service.js';
 import { mergeLines, parseCreateOrder } from './order-request.js';
 import type { OrdersService } from './orders.service.js';
@@ -14,7 +14,7 @@ const REFUND_PENDING_MESSAGE = 'The order is cancelled; its refund could not be 
 /** Integer fields of a create-order body: written as floats (1.0) they are refused, not rounded. */
 const ORDER_INTEGER_FIELDS = new Set(['product_ids', 'product_id', 'quantity']);
 
-export function ordersRouter(orders: OrdersService, idempotency: IdempotencyService, lifecycle: OrderLifecycleService): Router {
+export function ordersRouter(orders: OrdersService, creation: OrderCreationService, lifecycle: OrderLifecycleService): Router {
   const router = Router();
   const customerOrAdmin = requireRole('customer', 'admin');
 
@@ -31,29 +31,16 @@ export function ordersRouter(orders: OrdersService, idempotency: IdempotencyServ
     post: async (req, res) => {
       assertIntegerLiterals(req, ORDER_INTEGER_FIELDS);
       const body = parseCreateOrder(req.body);
-      const key = readIdempotencyKey(req.get('Idempotency-Key'));
-      const ctx = callContext(req);
-      const place = async (orderId?: string) =>
-        answerForPlacedOrder(
-          await orders.placeOrder(
-            {
-              orderId,
-              customerName: body.customer_name,
-              // Only a customer token binds the order to a user; admins and services order anonymously.
-              userId: req.auth?.role === 'customer' ? req.auth.sub : null,
-              lines: mergeLines(body),
-            },
-            ctx,
-          ),
-        );
-      const answer =
-        key === undefined
-          ? { ...(await place()), replayed: false }
-          : await idempotency.run(
-              { scope: req.auth ? `${req.auth.role}:${req.auth.sub}` : 'anonymous', key, body: req.body },
-              { execute: place, answerFor: async (orderId) => answerForOrderId(orders, orderId) },
-              req.log,
-            );
+      const answer = await creation.create(
+        {
+          customerName: body.customer_name,
+          lines: mergeLines(body),
+          caller: req.auth,
+          idempotencyKey: readIdempotencyKey(req.get('Idempotency-Key')),
+          body: req.body,
+        },
+        callContext(req),
+      );
       const orderId = (answer.body as { id?: unknown } | null)?.id;
       if (typeof orderId === 'string') res.location(`/api/orders/${orderId}/`);
       if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
@@ -92,11 +79,6 @@ export function ordersRouter(orders: OrdersService, idempotency: IdempotencyServ
     ],
   });
   return router;
-}
-
-async function answerForOrderId(orders: OrdersService, orderId: string) {
-  const order = await orders.findOrder(orderId);
-  return order ? answerForCurrentOrder(order) : null;
 }
 
 function callContext(req: Request): CallContext {

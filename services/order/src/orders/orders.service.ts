@@ -17,6 +17,7 @@ import {
 } from './order.types.js';
 import { canRead } from './order-access.js';
 import type { OrderCompensation } from './order-compensation.js';
+import { failures } from './order-failures.js';
 import type { NewOrder, OrdersRepository } from './orders.repository.js';
 
 export interface PlaceOrder {
@@ -40,18 +41,6 @@ type ChargeResult =
   | { kind: 'completed'; paymentId: string }
   | { kind: 'refused'; failure: OrderFailure; paymentState: PaymentState }
   | { kind: 'unknown'; reason: string };
-
-const failures = {
-  productNotFound: (id: number): OrderFailure => ({ code: 'product_not_found', message: `Product ${id} not found` }),
-  outOfStock: (id: number): OrderFailure => ({ code: 'out_of_stock', message: `Product ${id} is out of stock` }),
-  productServiceUnavailable: { code: 'product_service_unavailable', message: 'Product service unavailable' } as OrderFailure,
-  paymentFailed: { code: 'payment_failed', message: 'Payment failed' } as OrderFailure,
-  paymentServiceUnavailable: { code: 'payment_service_unavailable', message: 'Payment service unavailable' } as OrderFailure,
-  paymentPending: {
-    code: 'payment_pending',
-    message: 'The payment could not be confirmed yet; the order stays PENDING until its outcome is known',
-  } as OrderFailure,
-};
 
 export class OrderNotFoundError extends NotFoundError {
   constructor() {

@@ -1,4 +1,4 @@
-import { parseUuidParam, paymentBody, refundBody, voidBody } from '@order-system/contracts';
+import { parseUuidParam, paymentActionBody, paymentBody } from '@order-system/contracts';
 import { defineRoute, parseOrThrow, requireRole } from '@order-system/platform';
 import { Router } from 'express';
 import { toPaymentJson } from './payment.mapper.js';
@@ -27,24 +27,18 @@ export function paymentsRouter(payments: PaymentsService): Router {
     },
   });
 
-  defineRoute(router, '/api/payments/:orderId/refund', {
-    post: [
-      trusted,
-      async (req, res) => {
-        const body = parseOrThrow(refundBody, req.body);
-        res.json(toPaymentJson(await payments.refund(parseUuidParam(req.params.orderId), body?.reason, req.log)));
-      },
-    ],
-  });
-
-  defineRoute(router, '/api/payments/:orderId/void', {
-    post: [
-      trusted,
-      async (req, res) => {
-        const body = parseOrThrow(voidBody, req.body);
-        res.json(toPaymentJson(await payments.void(parseUuidParam(req.params.orderId), body?.reason, req.log)));
-      },
-    ],
-  });
+  // Refund and void: same shape (order id in the path, optional reason), different rule in the service.
+  const actions = { refund: payments.refund.bind(payments), void: payments.void.bind(payments) };
+  for (const [action, run] of Object.entries(actions)) {
+    defineRoute(router, `/api/payments/:orderId/${action}`, {
+      post: [
+        trusted,
+        async (req, res) => {
+          const body = parseOrThrow(paymentActionBody, req.body);
+          res.json(toPaymentJson(await run(parseUuidParam(req.params.orderId), body?.reason, req.log)));
+        },
+      ],
+    });
+  }
   return router;
 }
