@@ -1,6 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
+export type { Counter };
+
 /** The route label of a request that matched no route: one value, however many paths a scanner tries. */
 export const UNMATCHED_ROUTE = 'unmatched';
 
@@ -26,8 +28,11 @@ type Observer = { observe: (seconds: number) => void };
 export class ServiceMetrics {
   readonly registry = new Registry();
   readonly #duration: Histogram<'method' | 'route' | 'status'>;
-  /** Label children by "method route status": observing through one skips prom-client's label checks. */
-  readonly #observers = new Map<string, Observer>();
+  /**
+   * Label children by route, method and status, found without building a string per request;
+   * observing through a child skips prom-client's own label lookup.
+   */
+  readonly #observers = new Map<object | string, Map<string, Map<number, Observer>>>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -40,8 +45,14 @@ export class ServiceMetrics {
     });
   }
 
-  counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
-    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  /**
+   * A counter in this registry. The `known` label sets start at 0, so that every outcome is on
+   * /metrics from the start and a rate over it is defined before the first one happens.
+   */
+  counter<L extends string>(name: string, help: string, labelNames: readonly L[], known: Record<L, string>[] = []): Counter<L> {
+    const counter = new Counter({ name, help, labelNames, registers: [this.registry] });
+    for (const labels of known) counter.inc(labels as Partial<Record<L, string>>, 0);
+    return counter;
   }
 
   /**
@@ -72,15 +83,27 @@ export class ServiceMetrics {
     const started = res[STARTED];
     if (started === undefined) return;
     const req = res.req as Request;
+    // The route that matched (a 405 from defineRoute keeps it): its Route object is a cheap key,
+    // and the label string is built once per route. Every router is mounted at the root; one that
+    // is not gets its base URL in the label, keyed by the string.
+    const route: object | string = req.route ? (req.baseUrl ? `${req.baseUrl}${req.route.path}` : req.route) : UNMATCHED_ROUTE;
     const method = KNOWN_METHODS.has(req.method) ? req.method : 'OTHER';
-    // req.route is the route that matched (a 405 from defineRoute keeps it); every router is
-    // mounted at the root, and baseUrl covers one that is not.
-    const route = req.route ? `${req.baseUrl}${req.route.path}` : UNMATCHED_ROUTE;
-    const key = `${method} ${route} ${res.statusCode}`;
-    let observer = this.#observers.get(key);
+    const status = res.statusCode;
+    let byMethod = this.#observers.get(route);
+    if (!byMethod) {
+      byMethod = new Map();
+      this.#observers.set(route, byMethod);
+    }
+    let byStatus = byMethod.get(method);
+    if (!byStatus) {
+      byStatus = new Map();
+      byMethod.set(method, byStatus);
+    }
+    let observer = byStatus.get(status);
     if (!observer) {
-      observer = this.#duration.labels(method, route, String(res.statusCode));
-      this.#observers.set(key, observer);
+      const label = typeof route === 'string' ? route : String(req.route.path);
+      observer = this.#duration.labels(method, label, String(status));
+      byStatus.set(status, observer);
     }
     observer.observe((performance.now() - started) / 1000);
   }
