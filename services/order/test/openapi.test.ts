@@ -1,0 +1,35 @@
+import { exampleProblems } from '@order-system/platform';
+import { documentProblems, expressRoutes, lintOpenApi, openApiRoutes } from '@order-system/testing';
+import { describe, expect, it } from 'vitest';
+import { orderApi, orderOpenApi } from '../src/openapi.js';
+import { createTestOrderApp } from './order-app.js';
+
+/** A file of the /docs page, served beside Swagger UI's own assets: not an API route. */
+const DOCS_FILES = ['GET /docs/swagger-initializer.js'];
+
+describe('the order service OpenAPI document', () => {
+  it('passes redocly lint with the recommended rules and the project config', async () => {
+    const result = await lintOpenApi(orderOpenApi, 'order');
+
+    const problems = result.problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message} (${p.location?.[0]?.pointer ?? ''})`);
+    expect(problems).toEqual([]);
+    expect(result.totals).toMatchObject({ errors: 0, warnings: 0 });
+  });
+
+  it('documents every route the app has, and only those', async () => {
+    const { app, deps } = await createTestOrderApp();
+
+    const routes = expressRoutes(app).filter((route) => !DOCS_FILES.includes(route));
+    await deps.close();
+
+    expect(openApiRoutes(orderOpenApi)).toEqual(routes);
+  });
+
+  it('gives every operation an id, its security, the shared answers and headers, and examples', () => {
+    expect(documentProblems(orderOpenApi)).toEqual([]);
+  });
+
+  it('has examples that the zod schemas of the routes accept', () => {
+    expect(exampleProblems(orderApi)).toEqual([]);
+  });
+});
