@@ -81,7 +81,13 @@ describe('Swagger UI at /docs', () => {
   });
 
   it('serves nothing else of the Swagger UI package (not its demo page)', async () => {
-    for (const path of ['/docs/index.html', '/docs/swagger-ui.js.map', '/docs/package.json', '/docs/../package.json']) {
+    for (const path of [
+      '/docs/index.html',
+      '/docs/swagger-ui.js.map',
+      '/docs/package.json',
+      '/docs/%2e%2e/package.json',
+      '/docs//etc/passwd',
+    ]) {
       const res = await request(app).get(path);
       expect(res.status, path).toBe(404);
       expect(res.body.code, path).toBe('route_not_found');
