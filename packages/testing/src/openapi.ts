@@ -87,8 +87,9 @@ type Json = Record<string, unknown>;
 
 /**
  * What a document lacks that this project's documents must have: an operationId (unique), a
- * `security`, the X-Request-Id parameter, 405/429/500 answers, an X-Request-Id header on every
- * answer (but the HTTP server's own 431) and an example for every body; and no `$schema` anywhere.
+ * `security`, the X-Request-Id parameter, the shared answers (405 and 500; on /api routes also 400,
+ * 401 and 429), an X-Request-Id header on every answer (but the HTTP server's own 408 and 431) and
+ * an example for every body; and no `$schema` anywhere.
  * Empty when all is well.
  */
 export function documentProblems(document: Json): string[] {
@@ -117,11 +118,13 @@ export function documentProblems(document: Json): string[] {
         if (media.example === undefined && media.examples === undefined) problems.push(`${where} request body ${type}: no example`);
       }
       const responses = (op.responses ?? {}) as Record<string, Json>;
-      for (const status of ['405', '429', '500']) if (!responses[status]) problems.push(`${where}: no ${status} answer`);
+      const shared = path.startsWith('/api/') ? ['400', '401', '405', '429', '500'] : ['405', '500'];
+      for (const status of shared) if (!responses[status]) problems.push(`${where}: no ${status} answer`);
       for (const [status, raw] of Object.entries(responses)) {
         const response = resolve(raw);
         const headers = (response.headers ?? {}) as Json;
-        if (status !== '431' && !headers['X-Request-Id']) problems.push(`${where} ${status}: no X-Request-Id header`);
+        const fromServer = status === '408' || status === '431';
+        if (!fromServer && !headers['X-Request-Id']) problems.push(`${where} ${status}: no X-Request-Id header`);
         for (const [type, media] of Object.entries((response.content ?? {}) as Record<string, Json>)) {
           if (media.example === undefined && media.examples === undefined) problems.push(`${where} ${status} ${type}: no example`);
         }

@@ -94,6 +94,13 @@ export const productApi: ApiSpec = {
             headers: ['WWW-Authenticate'],
             example: { error: 'Invalid username or password', code: 'unauthorized' },
           },
+          429: {
+            description:
+              'too many attempts from this client address or for this username (always limited); retry after Retry-After seconds',
+            schema: 'Error',
+            headers: ['Retry-After'],
+            example: { error: 'Too many requests, retry later', code: 'rate_limited' },
+          },
         },
       },
     },

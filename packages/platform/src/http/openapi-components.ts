@@ -125,13 +125,19 @@ export const COMPONENT_RESPONSES = {
     code: 'unsupported_media_type',
   }),
   TooManyRequests: errorResponse(
-    'Rate limited, when a limit is configured for this service (`POST /api/token/` is always limited, per client address and per username)',
+    'Rate limited: when RATE_LIMIT_PER_MINUTE is set, per client address (`POST /api/token/` is always limited, per client address and per username)',
     { error: 'Too many requests, retry later', code: 'rate_limited' },
     ['Retry-After'],
   ),
+  RequestTimeout: errorResponse(
+    'The whole request (headers and body) did not arrive within REQUEST_TIMEOUT_MS; answered by the HTTP server itself, before any route (so without X-Request-Id)',
+    { error: 'The request did not arrive in time', code: 'request_timeout' },
+    [],
+    false,
+  ),
   HeadersTooLarge: errorResponse(
     'Too many or too large request headers; answered by the HTTP server itself, before any route (so without X-Request-Id)',
-    { error: 'Request header fields too large', code: 'headers_too_large' },
+    { error: 'The request headers are too large', code: 'headers_too_large' },
     [],
     false,
   ),

@@ -64,9 +64,10 @@ describe('buildOpenApi', () => {
     const { paths } = doc();
     const statuses = (method: string, path: string) => Object.keys(paths[path]?.[method]?.responses ?? {});
 
-    expect(statuses('get', '/api/items/')).toEqual(['200', '400', '401', '405', '429', '431', '500']);
-    expect(statuses('post', '/api/items/')).toEqual(['201', '400', '401', '403', '405', '413', '415', '429', '431', '500']);
-    expect(statuses('get', '/health')).toEqual(['200', '400', '405', '429', '431', '500']);
+    expect(statuses('get', '/api/items/')).toEqual(['200', '400', '401', '405', '408', '429', '431', '500']);
+    expect(statuses('post', '/api/items/')).toEqual(['201', '400', '401', '403', '405', '408', '413', '415', '429', '431', '500']);
+    expect(statuses('get', '/health')).toEqual(['200', '405', '408', '431', '500']);
+    expect(statuses('get', '/docs')).toEqual(['200', '405', '408', '429', '431', '500']);
     expect(paths['/api/items/']?.post?.responses['401']).toEqual({ $ref: '#/components/responses/Unauthorized' });
     expect(paths['/api/items/']?.get?.responses['401']).toEqual({ $ref: '#/components/responses/InvalidAuthorization' });
   });

@@ -117,7 +117,7 @@ export function buildOpenApi(spec: ApiSpec): Record<string, unknown> {
     info: {
       title: spec.title,
       version: '1.0.0',
-      description: spec.description,
+      description: `${spec.description}\n\n${COMMON_NOTES}`,
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: `http://127.0.0.1:${spec.port}`, description: `npm start (${spec.service} on ${spec.port})` }],
@@ -147,6 +147,15 @@ export function buildOpenApi(spec: ApiSpec): Record<string, unknown> {
   return pruneUnusedComponents(document);
 }
 
+/** What holds on every service, said once at the top of each document. */
+const COMMON_NOTES = [
+  'Every error is JSON `{"error", "code"}` (the `Error` schema), plus `details` for validation errors; the codes are stable.',
+  'Every request may carry an `X-Request-Id`; every answer returns it, and the services forward it to each other and log it.',
+  'Paths are answered with and without the trailing slash. Unknown body fields and unknown query parameters are a 400.',
+  'Too many requests get 429 `rate_limited` with `Retry-After`: always on `POST /api/token/`, elsewhere when a limit is configured.',
+  'Cross-origin browser calls are allowed only from the origins in CORS_ORIGINS, which also answer the preflight `OPTIONS`.',
+].join('\n\n');
+
 const JSON_SCHEMA_OPTIONS = {
   io: 'input',
   unrepresentable: 'any',
@@ -167,7 +176,7 @@ function operation(
   const isApi = serviceTag !== undefined;
   const responses: Record<string, object> = {};
   for (const [status, response] of Object.entries(op.responses)) responses[status] = responseObject(response, ref);
-  for (const [status, common] of Object.entries(commonResponses(method, op, isApi))) {
+  for (const [status, common] of Object.entries(commonResponses(path, method, op, isApi))) {
     responses[status] ??= { $ref: `#/components/responses/${common}` };
   }
   const sorted = Object.fromEntries(Object.entries(responses).sort(([a], [b]) => Number(a) - Number(b)));
@@ -225,20 +234,18 @@ function security(access: Access): object[] {
 }
 
 /**
- * The answers every route can give besides its own: unknown query parameters (400), a bad
- * Authorization header on any /api route, also where a token is optional (401), a missing role
- * (403), another method (405), a body too large or not JSON on a write (413, 415), a rate limit
- * (429, when configured), too many headers (431), and a failure (500).
+ * The answers a route can give besides its own. Every route: another method (405), a request that
+ * is too slow or has too many headers (408, 431, from the HTTP server) and a failure (500); every
+ * route but the probes (/health, /ready, /metrics): a rate limit, when configured (429). The /api
+ * routes also: unknown query parameters (400), a bad Authorization header, also where a token is
+ * optional (401), a missing role (403), and on writes a body too large or not JSON (413, 415).
  */
-function commonResponses(method: HttpMethod, op: OperationSpec, isApi: boolean): Record<number, string> {
-  const common: Record<number, string> = {
-    400: 'BadRequest',
-    405: 'MethodNotAllowed',
-    429: 'TooManyRequests',
-    431: 'HeadersTooLarge',
-    500: 'InternalError',
-  };
-  if (isApi) common[401] = 'roles' in op.access ? 'Unauthorized' : 'InvalidAuthorization';
+function commonResponses(path: string, method: HttpMethod, op: OperationSpec, isApi: boolean): Record<number, string> {
+  const common: Record<number, string> = { 405: 'MethodNotAllowed', 408: 'RequestTimeout', 431: 'HeadersTooLarge', 500: 'InternalError' };
+  if (!PROBES.has(path)) common[429] = 'TooManyRequests';
+  if (!isApi) return common;
+  common[400] = 'BadRequest';
+  common[401] = 'roles' in op.access ? 'Unauthorized' : 'InvalidAuthorization';
   if ('roles' in op.access) common[403] = 'Forbidden';
   if (WRITES.has(method)) {
     common[413] = 'PayloadTooLarge';
@@ -246,6 +253,9 @@ function commonResponses(method: HttpMethod, op: OperationSpec, isApi: boolean):
   }
   return common;
 }
+
+/** Routes that rate limits leave alone: load balancers and Prometheus poll them. */
+const PROBES = new Set(['/health', '/ready', '/metrics']);
 
 function responseObject(response: ResponseSpec, ref: (s: SchemaRef) => object): object {
   const headers: Record<string, object> = { 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' } };
