@@ -80,9 +80,8 @@ const JSON_TYPE = 'application/json';
 /**
  * Builds the OpenAPI 3.1 document of a service from the same zod schemas its routes parse with,
  * so the document cannot drift from what the service accepts. Adds the routes every service
- * shares (/health, /ready, /metrics, /openapi.json, /docs) and the answers every route can give
- * (400 for an unknown query parameter, 401 for a bad Authorization header, 405, 413, 415, 429,
- * 431, 500), each with the shared Error schema.
+ * shares (/health, /ready, /metrics, /openapi.json, /docs) and the answers any route can give
+ * besides its own (see commonResponses), each with the shared Error schema.
  */
 export function buildOpenApi(spec: ApiSpec): Record<string, unknown> {
   const names = new Map<z.ZodType, string>();
@@ -100,17 +99,17 @@ export function buildOpenApi(spec: ApiSpec): Record<string, unknown> {
   const converted = z.toJSONSchema(registry, { uri: (id) => `#/components/schemas/${id}`, ...JSON_SCHEMA_OPTIONS });
 
   const paths: Record<string, Record<string, object>> = {};
-  const allPaths: [string, Partial<Record<HttpMethod, OperationSpec>>, boolean][] = [
-    ...Object.entries(spec.paths).map(([path, ops]) => [path, ops, true] as [string, typeof ops, boolean]),
-    ...Object.entries(commonPaths(spec.service, spec.ready)).map(([path, ops]) => [path, ops, false] as [string, typeof ops, boolean]),
-  ];
-  for (const [path, operations, isApi] of allPaths) {
-    const item: Record<string, object> = {};
-    for (const [method, op] of Object.entries(operations) as [HttpMethod, OperationSpec][]) {
-      item[method] = operation(path, method, op, isApi ? spec.service : undefined, ref);
+  const addPaths = (specs: PathsSpec, serviceTag: string | undefined) => {
+    for (const [path, operations] of Object.entries(specs)) {
+      const item: Record<string, object> = {};
+      for (const [method, op] of Object.entries(operations) as [HttpMethod, OperationSpec][]) {
+        item[method] = operation(path, method, op, serviceTag, ref);
+      }
+      paths[path] = item;
     }
-    paths[path] = item;
-  }
+  };
+  addPaths(spec.paths, spec.service);
+  addPaths(commonPaths(spec.service, spec.ready), undefined);
 
   const document = {
     openapi: '3.1.0',
@@ -118,7 +117,6 @@ export function buildOpenApi(spec: ApiSpec): Record<string, unknown> {
       title: spec.title,
       version: '1.0.0',
       description: `${spec.description}\n\n${COMMON_NOTES}`,
-      license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: `http://127.0.0.1:${spec.port}`, description: `npm start (${spec.service} on ${spec.port})` }],
     tags: [
@@ -200,7 +198,7 @@ function operation(
   return {
     operationId: op.operationId,
     summary: op.summary,
-    ...(op.description || 'roles' in op.access ? { description: describe(op) } : {}),
+    ...(op.description || !('public' in op.access) ? { description: describe(op) } : {}),
     tags: [serviceTag ?? 'operations'],
     security: security(op.access),
     parameters,
@@ -223,6 +221,7 @@ function operation(
 function describe(op: OperationSpec): string {
   const parts = [op.description ?? ''];
   if ('roles' in op.access) parts.push(`Requires a bearer token with the role ${op.access.roles}.`);
+  if ('optional' in op.access) parts.push(`A bearer token is optional: ${op.access.optional}.`);
   return parts.filter(Boolean).join('\n\n');
 }
 
