@@ -60,7 +60,7 @@ export function commonPaths(service: string, ready: ReadyExample): Record<string
     '/metrics': {
       get: {
         operationId: 'getMetrics',
-        summary: 'Prometheus metrics: process, requests by route and status, and the service’s own counters',
+        summary: 'Prometheus metrics: process, request durations by route template and status, and the service’s own counters',
         access: { public: true },
         responses: {
           200: {
@@ -68,7 +68,10 @@ export function commonPaths(service: string, ready: ReadyExample): Record<string
             schema: metricsText,
             contentType: 'text/plain',
             example:
-              '# HELP http_request_duration_seconds Request durations by method, route and status\n' +
+              '# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n' +
+              '# TYPE process_cpu_seconds_total counter\n' +
+              'process_cpu_seconds_total 1.92\n' +
+              '# HELP http_request_duration_seconds Request durations by method, route template and status\n' +
               '# TYPE http_request_duration_seconds histogram\n' +
               'http_request_duration_seconds_count{method="GET",route="/health",status="200"} 3\n',
           },
