@@ -33,6 +33,11 @@ const cancelledAs = (reason: string, extra: Record<string, unknown> = {}) => ({
   status_history: [paid.status_history[0], { from: 'PENDING', to: 'CANCELLED', at: T1, by: 'system', reason }],
   ...extra,
 });
+/** Refused before its reservation succeeded: nothing was reserved, so no price was taken. */
+const unpriced = {
+  items: [{ product_id: 1, name: null, unit_price: null, quantity: 2, line_total: null }],
+  total_amount: null,
+};
 const outcome = (order: object, code: string, error: string) => ({ ...order, error, code });
 const shipped = {
   ...paid,
@@ -147,8 +152,9 @@ export const orderApi: ApiSpec = {
           },
           400: {
             description:
-              'Either no order was recorded (validation_failed, amount_too_large, invalid_idempotency_key), or the order was ' +
-              'recorded CANCELLED and comes back with `error` and `code`: product_not_found, out_of_stock, payment_failed',
+              'Either no order was recorded (validation_failed, invalid_idempotency_key), or the order was recorded CANCELLED ' +
+              'and comes back with `error` and `code`: product_not_found, out_of_stock (both without prices: nothing was ' +
+              'reserved), amount_too_large (the total would pass 999999.99; the stock released), payment_failed',
             schema: [orderOutcomeJson, 'Error'],
             headers: ['Location', 'Idempotent-Replayed'],
             examples: {
@@ -159,17 +165,22 @@ export const orderApi: ApiSpec = {
               product_not_found: {
                 summary: 'an unknown product: recorded CANCELLED',
                 value: outcome(
-                  cancelledAs('Product 2 not found', {
-                    items: [{ product_id: 2, name: null, unit_price: null, quantity: 1, line_total: null }],
-                    total_amount: null,
-                  }),
+                  cancelledAs('Product 2 not found', { ...unpriced, items: [{ ...unpriced.items[0], product_id: 2, quantity: 1 }] }),
                   'product_not_found',
                   'Product 2 not found',
                 ),
               },
               out_of_stock: {
                 summary: 'not enough stock: recorded CANCELLED, nothing reserved',
-                value: outcome(cancelledAs('Product 1 is out of stock'), 'out_of_stock', 'Product 1 is out of stock'),
+                value: outcome(cancelledAs('Product 1 is out of stock', unpriced), 'out_of_stock', 'Product 1 is out of stock'),
+              },
+              amount_too_large: {
+                summary: 'the total would pass 999999.99: recorded CANCELLED, the stock released, nothing charged',
+                value: outcome(
+                  cancelledAs('The order total must not exceed 999999.99'),
+                  'amount_too_large',
+                  'The order total must not exceed 999999.99',
+                ),
               },
               payment_failed: {
                 summary: 'the payment failed (or kept failing after 3 attempts): recorded CANCELLED, stock released',
