@@ -1,5 +1,5 @@
 import { exampleProblems } from '@order-system/platform';
-import { documentProblems, expressRoutes, lintOpenApi, openApiRoutes } from '@order-system/testing';
+import { bearer, documentProblems, expressRoutes, lintOpenApi, listen, openApiRoutes, undocumentedAnswers } from '@order-system/testing';
 import { describe, expect, it } from 'vitest';
 import { orderApi, orderOpenApi } from '../src/openapi.js';
 import { createTestOrderApp } from './order-app.js';
@@ -27,6 +27,17 @@ describe('the order service OpenAPI document', () => {
 
   it('gives every operation an id, its security, the shared answers and headers, and examples', () => {
     expect(documentProblems(orderOpenApi)).toEqual([]);
+  });
+
+  it('answers each operation, its example and hostile requests only with statuses it documents', async () => {
+    const { app, deps } = await createTestOrderApp();
+    const server = await listen(app);
+
+    const problems = await undocumentedAnswers(orderOpenApi, server.url, bearer('admin'));
+    await server.close();
+    await deps.close();
+
+    expect(problems).toEqual([]);
   });
 
   it('has examples that the zod schemas of the routes accept', () => {
