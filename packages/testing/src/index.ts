@@ -3,6 +3,15 @@ export { type Listening, listen } from './listen.js';
 export { documentProblems, expressRoutes, type LintProblem, type LintResult, lintOpenApi, openApiRoutes } from './openapi.js';
 export { undocumentedAnswers } from './openapi-probe.js';
 export { REPO_ROOT, type ServiceName, type ServiceProcess, startServiceProcess } from './process.js';
+export {
+  ExpositionError,
+  labelValues,
+  type MetricFamily,
+  type MetricType,
+  parsePrometheusText,
+  type Sample,
+  sampleSum,
+} from './prometheus-text.js';
 export { type ProxiedRequest, type ProxyFault, type ProxyRule, startProxy, type TcpProxy } from './proxy.js';
 export { tempDatabaseUrl, tempDir } from './temp-db.js';
 export { bearer, hostileAuthHeaders, TEST_JWT_SECRET } from './tokens.js';
