@@ -21,7 +21,17 @@ export { createServiceApp, type ReadinessReport, type ServiceAppOptions } from '
 export { errorHandler, toAppError } from './http/error-handler.js';
 export { assertIntegerLiterals, keysWithNonIntegerLiterals } from './http/integer-literals.js';
 export { type Counter, ServiceMetrics, UNMATCHED_ROUTE } from './http/metrics.js';
-export { buildOpenApi, type OperationSpec } from './http/openapi.js';
+export {
+  type Access,
+  type ApiSpec,
+  buildOpenApi,
+  exampleProblems,
+  type HttpMethod,
+  type OperationSpec,
+  type ParameterSpec,
+  type PathsSpec,
+  type ResponseSpec,
+} from './http/openapi.js';
 export { type Pagination, paginationQuery, setPaginationHeaders } from './http/pagination.js';
 export { REQUEST_ID_HEADER, requestIdFrom } from './http/request-id.js';
 export { defineRoute, type RouteHandlers } from './http/route.js';

@@ -1,5 +1,7 @@
 export { HOSTILE_RAW_BODIES, oversizedBody } from './hostile-bodies.js';
 export { type Listening, listen } from './listen.js';
+export { documentProblems, expressRoutes, type LintProblem, type LintResult, lintOpenApi, openApiRoutes } from './openapi.js';
+export { undocumentedAnswers } from './openapi-probe.js';
 export { REPO_ROOT, type ServiceName, type ServiceProcess, startServiceProcess } from './process.js';
 export {
   ExpositionError,

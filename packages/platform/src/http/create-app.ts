@@ -2,11 +2,11 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import { pinoHttp } from 'pino-http';
 import { AppError, NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { docsPage } from './docs-page.js';
 import { errorHandler } from './error-handler.js';
 import { ServiceMetrics } from './metrics.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import { defineRoute } from './route.js';
+import { docsAssets, docsPage } from './swagger-ui.js';
 
 export const BODY_LIMIT = '100kb';
 
@@ -22,7 +22,7 @@ export interface ServiceAppOptions {
   readiness: () => Promise<ReadinessReport>;
   /** The service's routes, mounted after the common middleware. */
   routes: Router;
-  /** The service's OpenAPI 3 document, served at /openapi.json and rendered at /docs. */
+  /** The service's OpenAPI 3 document, served at /openapi.json and rendered by Swagger UI at /docs. */
   openapi: object;
   /** The service's metrics, served at /metrics; built here when the composition root has none. */
   metrics?: ServiceMetrics;
@@ -115,6 +115,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
     },
   });
   app.use(common);
+  app.use('/docs', docsAssets());
   app.use(options.routes);
 
   app.use((req, _res, next) => {
