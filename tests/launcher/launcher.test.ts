@@ -97,14 +97,27 @@ describe('npm start', { timeout: 180_000 }, () => {
     await expectNothingLeft(run);
   });
 
-  it('stops all three on Ctrl-C (SIGINT to the whole process group), here running the sources through tsx', async () => {
-    run = await launch({ command: 'dev' });
+  it('stops all three on Ctrl-C (SIGINT to the whole process group), here running the sources through tsx with readable logs', async () => {
+    run = await launch({ command: 'dev', env: { LOG_FORMAT: 'pretty' } });
     await run.waitForOutput(RUNNING);
     expect(Object.keys(run.servicePids()).sort()).toEqual(['order', 'payment', 'product']);
+    await health(run.ports.product);
+    await fetch(`http://127.0.0.1:${run.ports.product}/api/products/1/`);
+    await run.waitForOutput(/INFO: product GET \/api\/products\/1\/ 200 \d+ ms/);
 
     process.kill(-run.child.pid!, 'SIGINT');
     expect(await run.exited).toEqual({ code: 0, signal: null });
+    expect(run.output()).toMatch(/INFO: order {3}stopped/);
+    expect(run.output()).not.toContain('"level":');
+    expect(run.output(), 'a /health poll logged at info').not.toContain('GET /health');
     await expectNothingLeft(run);
+  });
+
+  it('refuses an unknown LOG_FORMAT before starting anything', async () => {
+    run = await launch({ env: { LOG_FORMAT: 'xml' } });
+    expect(await run.exited).toEqual({ code: 2, signal: null });
+    expect(run.output()).toContain('LOG_FORMAT must be one of json, pretty');
+    expect(run.servicePids()).toEqual({});
   });
 
   it('stops all three on SIGTERM to the launcher', async () => {
