@@ -24,7 +24,7 @@ function pnpmCommand() {
 /** A fingerprint of everything that decides what gets installed and generated. */
 function installFingerprint(root) {
   const hash = createHash('sha256');
-  const files = ['package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', 'tests/package.json'];
+  const files = ['package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', '.pnpmfile.cjs', 'tests/package.json'];
   for (const group of ['packages', 'services']) {
     const dir = join(root, group);
     if (existsSync(dir)) for (const name of readdirSync(dir)) files.push(`${group}/${name}/package.json`);
