@@ -4,6 +4,7 @@ import { AppError, NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { docsPage } from './docs-page.js';
 import { errorHandler } from './error-handler.js';
+import { ServiceMetrics } from './metrics.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import { requestLogLevel } from './request-log.js';
 import { defineRoute } from './route.js';
@@ -24,6 +25,8 @@ export interface ServiceAppOptions {
   routes: Router;
   /** The service's OpenAPI 3 document, served at /openapi.json and rendered at /docs. */
   openapi: object;
+  /** The service's metrics, served at /metrics; built here when the composition root has none. */
+  metrics?: ServiceMetrics;
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -44,7 +47,7 @@ function hasBody(req: express.Request): boolean {
 
 /**
  * The skeleton every service shares: request ids and request logging, JSON bodies up to
- * 100 kB, /health, /ready, /openapi.json, /docs, 404 and 405 handling, and the one error
+ * 100 kB, request metrics and /metrics, /health, /ready, /openapi.json, /docs, 404 and 405 handling, and the one error
  * middleware. The app does not listen; main.ts does.
  */
 export function createServiceApp(options: ServiceAppOptions): Express {
@@ -52,6 +55,8 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', false);
+  const metrics = options.metrics ?? new ServiceMetrics();
+  app.use(metrics.middleware);
 
   app.use(
     pinoHttp({
@@ -103,6 +108,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
       res.json(options.openapi);
     },
   });
+  defineRoute(common, '/metrics', { get: metrics.handler });
   const docs = docsPage(options.service);
   defineRoute(common, '/docs', {
     get: (_req, res) => {
