@@ -1,8 +1,8 @@
 // The Dockerfile and the compose files, checked as far as parsing goes: no Docker engine runs here.
 // `docker-compose config` (the Compose client) validates and normalises each compose file.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { REPO_ROOT } from '@order-system/testing';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -84,6 +84,17 @@ describe('Dockerfile', () => {
       expect(line).toMatch(/\/dist /);
     }
     expect(runtimeStage).not.toMatch(/tsx|--import/);
+  });
+
+  it('copies the manifest of every workspace package, and ships the dist of every package the build compiles', () => {
+    const workspaceDirs = ['packages', 'services'].flatMap((group) =>
+      readdirSync(join(REPO_ROOT, group)).map((name) => `${group}/${name}`),
+    );
+    for (const dir of [...workspaceDirs, 'tests']) expect(dockerfile).toContain(`COPY ${dir}/package.json ${dir}/`);
+    const built = (
+      JSON.parse(readFileSync(join(REPO_ROOT, 'tsconfig.build.json'), 'utf8')) as { references: { path: string }[] }
+    ).references.map((ref) => dirname(ref.path));
+    for (const dir of built) expect(runtimeStage).toContain(`COPY --from=build /app/${dir}/dist ${dir}/dist`);
   });
 
   it('keeps node_modules, dist, data and .git out of the build context', () => {
