@@ -64,7 +64,7 @@ export function build(root, { quiet = false } = {}) {
   return withBuildLock(root, () => {
     const started = Date.now();
     const cold = !existsSync(join(root, 'services', 'order', 'dist', '.tsbuildinfo'));
-    if (cold && !quiet) console.log('Compiling the workspace to JavaScript (the first time takes a few seconds more)...');
+    if (cold && !quiet) console.log('Compiling the workspace to JavaScript (the first build; later ones compile only what changed)...');
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
     const result = spawnSync(process.execPath, [tsc, '--build', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
     if (result.error) throw result.error;
