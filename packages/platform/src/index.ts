@@ -34,6 +34,7 @@ export {
 } from './http/openapi.js';
 export { type Pagination, paginationQuery, setPaginationHeaders } from './http/pagination.js';
 export { REQUEST_ID_HEADER, requestIdFrom } from './http/request-id.js';
+export { PROBE_PATHS, requestLogLevel } from './http/request-log.js';
 export { defineRoute, type RouteHandlers } from './http/route.js';
 export { parseOrThrow, zodDetails } from './http/validate.js';
 export { runMain } from './lifecycle/run-main.js';

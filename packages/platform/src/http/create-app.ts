@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import { errorHandler } from './error-handler.js';
 import { ServiceMetrics } from './metrics.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
+import { requestLogLevel } from './request-log.js';
 import { defineRoute } from './route.js';
 import { docsAssets, docsPage } from './swagger-ui.js';
 
@@ -67,7 +68,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
       },
       quietReqLogger: true,
       customAttributeKeys: { reqId: 'request_id' },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      customLogLevel: requestLogLevel,
       serializers: {
         req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from '../logger.js';
+import { notifySupervisorListening, stopWhenSupervisorGoes } from './supervisor.js';
 
 export interface ServeOptions {
   app: Express;
@@ -14,8 +15,9 @@ export interface ServeOptions {
 }
 
 /**
- * Listens, logs the bound port (`"msg":"listening"`, which process supervisors and the test
- * harness read), and shuts down gracefully on SIGTERM/SIGINT: stop accepting, let in-flight
+ * Listens, logs the bound port (`"msg":"listening"`, which the test harness reads; a supervisor
+ * with an IPC channel is also told), and shuts down gracefully on SIGTERM/SIGINT (or when that
+ * supervisor goes away): stop accepting, let in-flight
  * requests finish (at most shutdownTimeoutMs), release resources, exit.
  */
 export async function serve(options: ServeOptions): Promise<Server> {
@@ -58,5 +60,7 @@ export async function serve(options: ServeOptions): Promise<Server> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  stopWhenSupervisorGoes(() => stop('supervisor gone'));
+  notifySupervisorListening(address.port);
   return server;
 }
