@@ -1,13 +1,16 @@
 export { authenticate, requireRole } from './auth/middleware.js';
 export {
   ACCESS_TOKEN_TTL_SECONDS,
+  CLOCK_SKEW_SECONDS,
   type Claims,
   createTokenService,
+  DEFAULT_MAX_TOKEN_TTL_SECONDS,
   REFRESH_TOKEN_TTL_SECONDS,
   ROLES,
   type Role,
   SERVICE_TOKEN_TTL_SECONDS,
   type TokenService,
+  type TokenServiceOptions,
   type TokenType,
 } from './auth/tokens.js';
 export { baseConfigSchema, ConfigError, databaseFileFromUrl, EXAMPLE_JWT_SECRET, loadConfig, portSchema } from './config.js';
@@ -31,3 +34,4 @@ export { type ServiceDefinition, startService } from './lifecycle/start-service.
 export { createLogger, type Logger } from './logger.js';
 export { formatCents, MAX_AMOUNT_CENTS, moneyCents, parseMoney, positiveMoneyCents } from './money.js';
 export { Mutex } from './mutex.js';
+export { isBlank, type TextOptions, text, wellFormed } from './text.js';

@@ -3,5 +3,5 @@ export { type Listening, listen } from './listen.js';
 export { REPO_ROOT, type ServiceName, type ServiceProcess, startServiceProcess } from './process.js';
 export { type ProxiedRequest, type ProxyFault, type ProxyRule, startProxy, type TcpProxy } from './proxy.js';
 export { tempDatabaseUrl, tempDir } from './temp-db.js';
-export { bearer, hostileAuthHeaders, TEST_JWT_SECRET } from './tokens.js';
+export { bearer, hostileAuthHeaders, signRawToken, TEST_JWT_SECRET } from './tokens.js';
 export { waitFor } from './wait-for.js';

@@ -40,7 +40,7 @@ export async function createDeps(config: PaymentConfig, logger: Logger, override
     config,
     logger,
     prisma,
-    tokens: createTokenService(config.JWT_SECRET),
+    tokens: createTokenService(config.JWT_SECRET, { maxTtlSeconds: config.JWT_MAX_TTL_SECONDS }),
     payments: new PaymentsService(new PaymentsRepository(prisma), processor, logger),
     readiness: async () => {
       const database = await checkDatabase(prisma);

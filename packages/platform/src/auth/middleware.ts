@@ -10,7 +10,8 @@ declare global {
   }
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9\-_.]+)$/;
+// RFC 7235: the scheme is case-insensitive (`bearer` is as good as `Bearer`).
+const BEARER = /^Bearer +([A-Za-z0-9\-_.]+)$/i;
 
 /**
  * Reads `Authorization: Bearer <jwt>` when present and sets `req.auth`. A header that is
