@@ -1,4 +1,5 @@
 export { HOSTILE_RAW_BODIES, oversizedBody } from './hostile-bodies.js';
+export { CONTROL_CHARACTERS, INVISIBLE_ONLY, UNPAIRED_SURROGATES, WELL_FORMED_TEXT } from './hostile-strings.js';
 export { type Listening, listen } from './listen.js';
 export { REPO_ROOT, type ServiceName, type ServiceProcess, startServiceProcess } from './process.js';
 export { type ProxiedRequest, type ProxyFault, type ProxyRule, startProxy, type TcpProxy } from './proxy.js';
