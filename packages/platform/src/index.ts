@@ -26,7 +26,7 @@ export { assertIntegerLiterals, keysWithNonIntegerLiterals } from './http/intege
 export { buildOpenApi, type OperationSpec } from './http/openapi.js';
 export { type Pagination, paginationQuery, setPaginationHeaders } from './http/pagination.js';
 export { REQUEST_ID_HEADER, requestIdFrom } from './http/request-id.js';
-export { defineRoute, type RouteHandlers } from './http/route.js';
+export { defineRoute, type RouteHandlers, type RouteOptions } from './http/route.js';
 export { parseOrThrow, zodDetails } from './http/validate.js';
 export { runMain } from './lifecycle/run-main.js';
 export { serve } from './lifecycle/serve.js';
