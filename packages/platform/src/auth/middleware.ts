@@ -24,6 +24,12 @@ export function authenticate(tokens: TokenService): RequestHandler {
       next();
       return;
     }
+    // Node keeps the first of several Authorization headers and drops the others; a proxy in front
+    // may read another one. Which caller this is must not be ambiguous.
+    if ((req.headersDistinct.authorization?.length ?? 0) > 1) {
+      next(new UnauthorizedError('Authorization header must be sent once'));
+      return;
+    }
     const match = BEARER.exec(header);
     if (!match?.[1]) {
       next(new UnauthorizedError('Authorization header must be "Bearer <token>"'));

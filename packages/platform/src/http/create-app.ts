@@ -4,6 +4,7 @@ import { AppError, NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { docsPage } from './docs-page.js';
 import { errorHandler } from './error-handler.js';
+import { keepRawUtf8Body, requireUtf8Json } from './hardening.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import { defineRoute } from './route.js';
 
@@ -69,17 +70,8 @@ export function createServiceApp(options: ServiceAppOptions): Express {
       },
     }),
   );
-  app.use(requireJsonBody);
-  app.use(
-    express.json({
-      limit: BODY_LIMIT,
-      strict: false,
-      type: ['application/json', 'application/*+json'],
-      verify: (req, _res, buffer) => {
-        (req as express.Request).rawBody = buffer.toString('utf8');
-      },
-    }),
-  );
+  app.use(requireJsonBody, requireUtf8Json);
+  app.use(express.json({ limit: BODY_LIMIT, strict: false, type: ['application/json', 'application/*+json'], verify: keepRawUtf8Body }));
 
   const common = express.Router();
   defineRoute(common, '/health', {
