@@ -14,5 +14,6 @@ export function createApp(deps: OrderDeps): Express {
     readiness: deps.readiness,
     routes,
     openapi: orderOpenApi,
+    http: deps.config,
   });
 }

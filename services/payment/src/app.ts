@@ -14,5 +14,6 @@ export function createApp(deps: PaymentDeps): Express {
     readiness: deps.readiness,
     routes,
     openapi: paymentOpenApi,
+    http: deps.config,
   });
 }

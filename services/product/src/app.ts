@@ -19,5 +19,6 @@ export function createApp(deps: ProductDeps): Express {
     readiness: deps.readiness,
     routes,
     openapi: productOpenApi,
+    http: deps.config,
   });
 }

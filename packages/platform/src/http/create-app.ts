@@ -2,9 +2,10 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import { pinoHttp } from 'pino-http';
 import { AppError, NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { corsFor } from './cors.js';
 import { docsPage } from './docs-page.js';
 import { errorHandler } from './error-handler.js';
-import { keepRawUtf8Body, requireUtf8Json } from './hardening.js';
+import { type HttpHardeningSettings, keepRawUtf8Body, pageSecurityHeaders, requireUtf8Json, securityHeaders } from './hardening.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import { defineRoute } from './route.js';
 
@@ -24,6 +25,8 @@ export interface ServiceAppOptions {
   routes: Router;
   /** The service's OpenAPI 3 document, served at /openapi.json and rendered at /docs. */
   openapi: object;
+  /** CORS origins and the general rate limit, from the service's configuration (none and off when absent). */
+  http?: HttpHardeningSettings;
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -70,6 +73,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
       },
     }),
   );
+  app.use(securityHeaders(), corsFor(options.http?.CORS_ORIGINS ?? []));
   app.use(requireJsonBody, requireUtf8Json);
   app.use(express.json({ limit: BODY_LIMIT, strict: false, type: ['application/json', 'application/*+json'], verify: keepRawUtf8Body }));
 
@@ -96,9 +100,12 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   });
   const docs = docsPage(options.service);
   defineRoute(common, '/docs', {
-    get: (_req, res) => {
-      res.type('html').send(docs);
-    },
+    get: [
+      pageSecurityHeaders(docs),
+      (_req, res) => {
+        res.type('html').send(docs);
+      },
+    ],
   });
   app.use(common);
   app.use(options.routes);

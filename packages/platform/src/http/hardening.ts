@@ -1,16 +1,46 @@
 import { isUtf8 } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 import { AppError } from '../errors.js';
 
 /**
- * Security headers on every answer (helmet's defaults: nosniff, frame and opener policies, HSTS,
- * and a Content-Security-Policy of `default-src 'self'`, under which the docs page works as long
- * as its scripts are files of this origin).
+ * helmet's Content-Security-Policy without `upgrade-insecure-requests`: the services speak plain
+ * HTTP (TLS, where there is some, ends in front of them), and that directive would make a browser
+ * fetch the docs page's own scripts over HTTPS from a host reached by name or address.
+ */
+const CSP = { useDefaults: true, directives: { 'upgrade-insecure-requests': null } };
+
+/**
+ * Security headers on every answer: helmet's defaults (nosniff, frame, opener and resource
+ * policies, HSTS, no referrer) and a Content-Security-Policy of `default-src 'self'`, under which
+ * a page whose scripts are files of this origin works as it is.
  */
 export function securityHeaders(): RequestHandler {
-  return helmet();
+  return helmet({ contentSecurityPolicy: CSP });
+}
+
+/**
+ * The Content-Security-Policy of one HTML page that has inline scripts: the same policy, with each
+ * of those scripts allowed by its SHA-256 (never `'unsafe-inline'`). A page without inline scripts
+ * keeps the policy every answer has.
+ */
+export function pageSecurityHeaders(html: string): RequestHandler {
+  const hashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(
+    ([, body]) =>
+      `'sha256-${createHash('sha256')
+        .update(body ?? '')
+        .digest('base64')}'`,
+  );
+  if (hashes.length === 0) return (_req, _res, next) => next();
+  return helmet.contentSecurityPolicy({ ...CSP, directives: { ...CSP.directives, 'script-src': ["'self'", ...hashes] } });
+}
+
+/** The part of the base configuration the app skeleton reads. */
+export interface HttpHardeningSettings {
+  CORS_ORIGINS: string[];
+  RATE_LIMIT_PER_MINUTE: number;
 }
 
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;

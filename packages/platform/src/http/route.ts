@@ -16,7 +16,7 @@ const isApiPath = (path: string) => path.startsWith('/api/');
 
 /**
  * Registers the handlers of one path and answers every other method with 405 and an Allow
- * header. Express matches the path with or without a trailing slash.
+ * header, and OPTIONS with 204 and Allow. Express matches the path with or without a trailing slash.
  */
 export function defineRoute(router: Router, path: string, handlers: RouteHandlers, options: RouteOptions = {}): void {
   const route = router.route(path);
@@ -29,5 +29,11 @@ export function defineRoute(router: Router, path: string, handlers: RouteHandler
     allowed.push(method.toUpperCase());
     if (method === 'get') allowed.push('HEAD');
   }
+  // OPTIONS says what the path takes (a CORS preflight of an allowed origin is answered before this).
+  allowed.push('OPTIONS');
+  route.options((_req, res) => {
+    res.setHeader('Allow', allowed.join(', '));
+    res.status(204).end();
+  });
   route.all((req, _res, next) => next(new MethodNotAllowedError(req.method, allowed)));
 }
