@@ -25,6 +25,13 @@ export { errorHandler, toAppError } from './http/error-handler.js';
 export { assertIntegerLiterals, keysWithNonIntegerLiterals } from './http/integer-literals.js';
 export { buildOpenApi, type OperationSpec } from './http/openapi.js';
 export { type Pagination, paginationQuery, setPaginationHeaders } from './http/pagination.js';
+export {
+  type AttemptLimit,
+  type AttemptLimiter,
+  clientAddress,
+  createAttemptLimiter,
+  generalRateLimit,
+} from './http/rate-limit.js';
 export { REQUEST_ID_HEADER, requestIdFrom } from './http/request-id.js';
 export { defineRoute, type RouteHandlers, type RouteOptions } from './http/route.js';
 export { parseOrThrow, zodDetails } from './http/validate.js';

@@ -6,6 +6,7 @@ import { corsFor } from './cors.js';
 import { docsPage } from './docs-page.js';
 import { errorHandler } from './error-handler.js';
 import { type HttpHardeningSettings, keepRawUtf8Body, pageSecurityHeaders, requireUtf8Json, securityHeaders } from './hardening.js';
+import { generalRateLimit } from './rate-limit.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import { defineRoute } from './route.js';
 
@@ -73,7 +74,11 @@ export function createServiceApp(options: ServiceAppOptions): Express {
       },
     }),
   );
-  app.use(securityHeaders(), corsFor(options.http?.CORS_ORIGINS ?? []));
+  app.use(
+    securityHeaders(),
+    corsFor(options.http?.CORS_ORIGINS ?? []),
+    generalRateLimit(options.http?.RATE_LIMIT_PER_MINUTE ?? 0, options.logger),
+  );
   app.use(requireJsonBody, requireUtf8Json);
   app.use(express.json({ limit: BODY_LIMIT, strict: false, type: ['application/json', 'application/*+json'], verify: keepRawUtf8Body }));
 
