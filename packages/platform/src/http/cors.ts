@@ -10,6 +10,8 @@ const EXPOSED_HEADERS = [
   'Link',
   'Location',
   'Retry-After',
+  'RateLimit',
+  'RateLimit-Policy',
   'Idempotent-Replayed',
   'WWW-Authenticate',
   'Allow',
