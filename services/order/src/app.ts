@@ -15,5 +15,6 @@ export function createApp(deps: OrderDeps): Express {
     routes,
     openapi: orderOpenApi,
     http: deps.config,
+    tokens: deps.tokens,
   });
 }

@@ -15,5 +15,6 @@ export function createApp(deps: PaymentDeps): Express {
     routes,
     openapi: paymentOpenApi,
     http: deps.config,
+    tokens: deps.tokens,
   });
 }

@@ -20,5 +20,6 @@ export function createApp(deps: ProductDeps): Express {
     routes,
     openapi: productOpenApi,
     http: deps.config,
+    tokens: deps.tokens,
   });
 }

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
 import type { Claims, Role, TokenService } from './tokens.js';
 
@@ -40,6 +40,23 @@ export function authenticate(tokens: TokenService): RequestHandler {
       next();
     } catch (err) {
       next(err);
+    }
+  };
+}
+
+/**
+ * Whether the request is one of the services' own calls: a single, valid access token of role
+ * `service`. Nothing is set on the request; the route still authenticates it as usual.
+ */
+export function isServiceCall(tokens: TokenService): (req: Request) => boolean {
+  return (req) => {
+    const values = req.headersDistinct.authorization;
+    const token = values?.length === 1 ? BEARER.exec(values[0] ?? '')?.[1] : undefined;
+    if (!token) return false;
+    try {
+      return tokens.verify(token, 'access').role === 'service';
+    } catch {
+      return false;
     }
   };
 }

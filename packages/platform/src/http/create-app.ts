@@ -1,5 +1,7 @@
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
+import { isServiceCall } from '../auth/middleware.js';
+import type { TokenService } from '../auth/tokens.js';
 import { AppError, NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { corsFor } from './cors.js';
@@ -28,6 +30,8 @@ export interface ServiceAppOptions {
   openapi: object;
   /** CORS origins and the general rate limit, from the service's configuration (none and off when absent). */
   http?: HttpHardeningSettings;
+  /** The service's tokens: calls with a service token (the services' own) are not rate limited. */
+  tokens?: TokenService;
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -77,7 +81,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(
     securityHeaders(),
     corsFor(options.http?.CORS_ORIGINS ?? []),
-    generalRateLimit(options.http?.RATE_LIMIT_PER_MINUTE ?? 0, options.logger),
+    generalRateLimit(options.http?.RATE_LIMIT_PER_MINUTE ?? 0, options.logger, options.tokens ? isServiceCall(options.tokens) : undefined),
   );
   app.use(requireJsonBody, requireUtf8Json);
   app.use(express.json({ limit: BODY_LIMIT, strict: false, type: ['application/json', 'application/*+json'], verify: keepRawUtf8Body }));

@@ -27,8 +27,12 @@ const libraryLogger = (logger: Logger): Options['logger'] => ({
 /** The client address, with IPv6 addresses taken by their /56 as one client (one household, one host). */
 export const clientAddress = (req: Request): string => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? '');
 
-/** RATE_LIMIT_PER_MINUTE requests per minute per client address on every route; 0 turns it off. */
-export function generalRateLimit(perMinute: number, logger: Logger): RequestHandler {
+/**
+ * RATE_LIMIT_PER_MINUTE requests per minute per client address on every route; 0 turns it off.
+ * `exempt` tells the services' own calls (the order service is one address making every
+ * reservation and charge) from clients'.
+ */
+export function generalRateLimit(perMinute: number, logger: Logger, exempt: (req: Request) => boolean = () => false): RequestHandler {
   if (perMinute <= 0) return (_req, _res, next) => next();
   return rateLimit({
     windowMs: 60_000,
@@ -36,7 +40,7 @@ export function generalRateLimit(perMinute: number, logger: Logger): RequestHand
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     keyGenerator: clientAddress,
-    skip: (req) => UNLIMITED_PATHS.has(req.path),
+    skip: (req) => UNLIMITED_PATHS.has(req.path) || exempt(req),
     handler: tooManyRequests,
     logger: libraryLogger(logger),
   });
