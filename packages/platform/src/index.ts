@@ -23,6 +23,7 @@ export * from './errors.js';
 export { createServiceApp, type ReadinessReport, type ServiceAppOptions } from './http/create-app.js';
 export { errorHandler, toAppError } from './http/error-handler.js';
 export { assertIntegerLiterals, keysWithNonIntegerLiterals } from './http/integer-literals.js';
+export { type Counter, ServiceMetrics, UNMATCHED_ROUTE } from './http/metrics.js';
 export { buildOpenApi, type OperationSpec } from './http/openapi.js';
 export { type Pagination, paginationQuery, setPaginationHeaders } from './http/pagination.js';
 export {

@@ -2,6 +2,15 @@ export { HOSTILE_RAW_BODIES, oversizedBody } from './hostile-bodies.js';
 export { CONTROL_CHARACTERS, INVISIBLE_ONLY, UNPAIRED_SURROGATES, WELL_FORMED_TEXT } from './hostile-strings.js';
 export { type Listening, listen } from './listen.js';
 export { REPO_ROOT, type ServiceName, type ServiceProcess, startServiceProcess } from './process.js';
+export {
+  ExpositionError,
+  labelValues,
+  type MetricFamily,
+  type MetricType,
+  parsePrometheusText,
+  type Sample,
+  sampleSum,
+} from './prometheus-text.js';
 export { type ProxiedRequest, type ProxyFault, type ProxyRule, startProxy, type TcpProxy } from './proxy.js';
 export { type RawRequestOptions, type RawResponse, rawRequest } from './raw-http.js';
 export { tempDatabaseUrl, tempDir } from './temp-db.js';

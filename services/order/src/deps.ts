@@ -6,6 +6,7 @@ import {
   type Logger,
   openDatabase,
   type ReadinessReport,
+  ServiceMetrics,
   type TokenService,
 } from '@order-system/platform';
 import type { OrderConfig } from './config.js';
@@ -36,6 +37,7 @@ export interface OrderDeps {
   logger: Logger;
   prisma: PrismaClient;
   tokens: TokenService;
+  metrics: ServiceMetrics;
   orders: OrdersService;
   lifecycle: OrderLifecycleService;
   recovery: RecoveryJob;
@@ -50,6 +52,7 @@ export interface OrderDeps {
 export async function createDeps(config: OrderConfig, logger: Logger): Promise<OrderDeps> {
   const prisma = openDatabase(PrismaClient, { databaseUrl: config.DATABASE_URL, migrationsDir: MIGRATIONS_DIR, logger });
   const tokens = createTokenService(config.JWT_SECRET, { maxTtlSeconds: config.JWT_MAX_TTL_SECONDS });
+  const metrics = new ServiceMetrics();
   const upstream = { timeoutMs: config.UPSTREAM_TIMEOUT_MS, retryBaseDelayMs: config.RETRY_BASE_DELAY_MS, tokens };
   const productHttp = createUpstreamClient({
     ...upstream,
@@ -85,8 +88,16 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
     logger,
     prisma,
     tokens,
+    metrics,
     orders,
-    creation: new OrderCreationService(orders, new IdempotencyService(new IdempotencyRepository(prisma), logger)),
+    creation: new OrderCreationService(
+      orders,
+      new IdempotencyService(new IdempotencyRepository(prisma), logger),
+      metrics.counter('orders_total', 'Orders placed (Idempotency-Key replays not counted), by final status and failure code', [
+        'status',
+        'code',
+      ]),
+    ),
     lifecycle: new OrderLifecycleService(repository, compensation, inFlight),
     recovery,
     // Ready when the database answers. The neighbours are reported, not required: without them the

@@ -18,6 +18,7 @@ export function createApp(deps: ProductDeps): Express {
     logger: deps.logger,
     readiness: deps.readiness,
     routes,
+    metrics: deps.metrics,
     openapi: productOpenApi,
     http: deps.config,
     tokens: deps.tokens,

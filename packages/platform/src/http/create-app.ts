@@ -8,6 +8,7 @@ import { corsFor } from './cors.js';
 import { docsPage } from './docs-page.js';
 import { errorHandler } from './error-handler.js';
 import { type HttpHardeningSettings, keepRawUtf8Body, pageSecurityHeaders, requireUtf8Json, securityHeaders } from './hardening.js';
+import { ServiceMetrics } from './metrics.js';
 import { generalRateLimit } from './rate-limit.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import { defineRoute } from './route.js';
@@ -32,6 +33,8 @@ export interface ServiceAppOptions {
   http?: HttpHardeningSettings;
   /** The service's tokens: calls with a service token (the services' own) are not rate limited. */
   tokens?: TokenService;
+  /** The service's metrics, served at /metrics; built here when the composition root has none. */
+  metrics?: ServiceMetrics;
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -52,7 +55,7 @@ function hasBody(req: express.Request): boolean {
 
 /**
  * The skeleton every service shares: request ids and request logging, JSON bodies up to
- * 100 kB, /health, /ready, /openapi.json, /docs, 404 and 405 handling, and the one error
+ * 100 kB, request metrics and /metrics, /health, /ready, /openapi.json, /docs, 404 and 405 handling, and the one error
  * middleware. The app does not listen; main.ts does.
  */
 export function createServiceApp(options: ServiceAppOptions): Express {
@@ -60,6 +63,8 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', false);
+  const metrics = options.metrics ?? new ServiceMetrics();
+  app.use(metrics.middleware);
 
   app.use(
     pinoHttp({
@@ -107,6 +112,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
       res.json(options.openapi);
     },
   });
+  defineRoute(common, '/metrics', { get: metrics.handler });
   const docs = docsPage(options.service);
   defineRoute(common, '/docs', {
     get: [

@@ -57,7 +57,12 @@ export class ReservationsRepository {
             WHERE "id" = ${line.productId} AND "stock" >= ${line.quantity}
             RETURNING "name", "price_cents"`;
           if (!product) throw new Abort(await refusal(tx, lines.slice(index)));
-          items.push({ productId: line.productId, quantity: line.quantity, unitPriceCents: Number(product.price_cents), name: product.name });
+          items.push({
+            productId: line.productId,
+            quantity: line.quantity,
+            unitPriceCents: Number(product.price_cents),
+            name: product.name,
+          });
         }
         const values = items.map((item) => Prisma.sql`(${id}, ${item.productId}, ${item.quantity}, ${item.unitPriceCents}, ${item.name})`);
         await tx.$executeRaw`
