@@ -1,4 +1,4 @@
-import { paginationQuery } from '@order-system/platform';
+import { paginationQuery, text } from '@order-system/platform';
 import { z } from 'zod';
 import { amountJson, expected, MAX_ITEMS, MAX_QUANTITY, productId, quantity, timestampJson, uuidJson } from './fields.js';
 
@@ -8,7 +8,7 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 /** The message the contract gives when the name or every product is missing. */
 export const ORDER_REQUIRED_MESSAGE = 'customer_name and product_ids required';
 
-const customerName = z.string(expected('a string')).trim().min(1, 'must not be blank').max(200, 'must be at most 200 characters');
+const customerName = text({ max: 200 });
 
 export const orderItemInput = z.strictObject({ product_id: productId, quantity }, expected('an object'));
 
@@ -101,11 +101,7 @@ export type OrderListQuery = z.infer<typeof orderListQuery>;
 export const orderCancelBody = z
   .strictObject(
     {
-      reason: z
-        .string(expected('a string'))
-        .trim()
-        .min(1, 'must not be blank')
-        .max(500, 'must be at most 500 characters')
+      reason: text({ max: 500, multiline: true })
         .optional()
         .meta({ description: 'why; default "Cancelled by customer" or "Cancelled by admin"' }),
     },

@@ -1,4 +1,4 @@
-import { parseMoney } from '@order-system/platform';
+import { parseMoney, text } from '@order-system/platform';
 import { z } from 'zod';
 import { amountJson, expected, timestampJson, uuid, uuidJson } from './fields.js';
 
@@ -31,10 +31,7 @@ export type PaymentRequest = z.infer<typeof paymentBody>;
 
 /** The optional body of a refund or a void: nothing, `{}` or `{"reason": "..."}` (the reason is logged). */
 export const paymentActionBody = z
-  .strictObject(
-    { reason: z.string(expected('a string')).trim().max(500, 'must be at most 500 characters').optional() },
-    expected('a JSON object'),
-  )
+  .strictObject({ reason: text({ max: 500, required: false, multiline: true }).optional() }, expected('a JSON object'))
   .optional();
 
 export type PaymentActionRequest = z.infer<typeof paymentActionBody>;

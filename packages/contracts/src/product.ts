@@ -1,9 +1,10 @@
-import { positiveMoneyCents } from '@order-system/platform';
+import { positiveMoneyCents, text } from '@order-system/platform';
 import { z } from 'zod';
 import { amountJson, expected, MAX_ITEMS, MAX_STOCK, productId, quantity, timestampJson, uuid, uuidJson } from './fields.js';
 
-const name = z.string(expected('a string')).trim().min(1, 'must not be blank').max(200, 'must be at most 200 characters');
-const description = z.string(expected('a string')).max(2000, 'must be at most 2000 characters');
+const name = text({ max: 200 });
+// Kept as written (not trimmed), and it may be empty.
+const description = text({ max: 2000, required: false, trim: false, multiline: true });
 const stock = z
   .number(expected('an integer'))
   .int('must be an integer')
@@ -59,8 +60,9 @@ export type ReservationJson = z.infer<typeof reservationJson>;
 
 export const tokenBody = z.strictObject(
   {
-    username: z.string(expected('a string')).min(1, 'must not be empty').max(200),
-    password: z.string(expected('a string')).min(1, 'must not be empty').max(200),
+    username: text({ max: 200, trim: false }),
+    // Any characters but control characters; compared as they are, so never trimmed.
+    password: text({ max: 200, trim: false, required: false, multiline: true }).min(1, 'must not be empty'),
   },
   expected('a JSON object'),
 );

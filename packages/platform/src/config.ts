@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { hardeningConfigShape } from './http/hardening-config.js';
 
 /** The development secret from .env.example. A service refuses to start with it in production. */
 export const EXAMPLE_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me';
@@ -20,6 +21,7 @@ export const baseConfigSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   JWT_SECRET: z.string().min(16, 'must be at least 16 characters').default(EXAMPLE_JWT_SECRET),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  ...hardeningConfigShape,
 });
 
 export const portSchema = port;

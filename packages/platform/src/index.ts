@@ -1,13 +1,16 @@
 export { authenticate, requireRole } from './auth/middleware.js';
 export {
   ACCESS_TOKEN_TTL_SECONDS,
+  CLOCK_SKEW_SECONDS,
   type Claims,
   createTokenService,
+  DEFAULT_MAX_TOKEN_TTL_SECONDS,
   REFRESH_TOKEN_TTL_SECONDS,
   ROLES,
   type Role,
   SERVICE_TOKEN_TTL_SECONDS,
   type TokenService,
+  type TokenServiceOptions,
   type TokenType,
 } from './auth/tokens.js';
 export { baseConfigSchema, ConfigError, databaseFileFromUrl, EXAMPLE_JWT_SECRET, loadConfig, portSchema } from './config.js';
@@ -33,9 +36,16 @@ export {
   type ResponseSpec,
 } from './http/openapi.js';
 export { type Pagination, paginationQuery, setPaginationHeaders } from './http/pagination.js';
+export {
+  type AttemptLimit,
+  type AttemptLimiter,
+  clientAddress,
+  createAttemptLimiter,
+  generalRateLimit,
+} from './http/rate-limit.js';
 export { REQUEST_ID_HEADER, requestIdFrom } from './http/request-id.js';
 export { PROBE_PATHS, requestLogLevel } from './http/request-log.js';
-export { defineRoute, type RouteHandlers } from './http/route.js';
+export { defineRoute, type RouteHandlers, type RouteOptions } from './http/route.js';
 export { parseOrThrow, zodDetails } from './http/validate.js';
 export { runMain } from './lifecycle/run-main.js';
 export { serve } from './lifecycle/serve.js';
@@ -43,3 +53,4 @@ export { type ServiceDefinition, startService } from './lifecycle/start-service.
 export { createLogger, type Logger } from './logger.js';
 export { formatCents, MAX_AMOUNT_CENTS, moneyCents, parseMoney, positiveMoneyCents } from './money.js';
 export { Mutex } from './mutex.js';
+export { isBlank, type TextOptions, text, wellFormed } from './text.js';

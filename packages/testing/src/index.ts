@@ -1,4 +1,5 @@
 export { HOSTILE_RAW_BODIES, oversizedBody } from './hostile-bodies.js';
+export { CONTROL_CHARACTERS, INVISIBLE_ONLY, UNPAIRED_SURROGATES, WELL_FORMED_TEXT } from './hostile-strings.js';
 export { type Listening, listen } from './listen.js';
 export { documentProblems, expressRoutes, type LintProblem, type LintResult, lintOpenApi, openApiRoutes } from './openapi.js';
 export { undocumentedAnswers } from './openapi-probe.js';
@@ -13,6 +14,7 @@ export {
   sampleSum,
 } from './prometheus-text.js';
 export { type ProxiedRequest, type ProxyFault, type ProxyRule, startProxy, type TcpProxy } from './proxy.js';
+export { type RawRequestOptions, type RawResponse, rawRequest } from './raw-http.js';
 export { tempDatabaseUrl, tempDir } from './temp-db.js';
-export { bearer, hostileAuthHeaders, TEST_JWT_SECRET } from './tokens.js';
+export { bearer, hostileAuthHeaders, signRawToken, TEST_JWT_SECRET } from './tokens.js';
 export { waitFor } from './wait-for.js';

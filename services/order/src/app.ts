@@ -15,5 +15,7 @@ export function createApp(deps: OrderDeps): Express {
     routes,
     metrics: deps.metrics,
     openapi: orderOpenApi,
+    http: deps.config,
+    tokens: deps.tokens,
   });
 }

@@ -51,7 +51,7 @@ export interface OrderDeps {
 /** The composition root: migrates the database, then builds every part from the config. */
 export async function createDeps(config: OrderConfig, logger: Logger): Promise<OrderDeps> {
   const prisma = openDatabase(PrismaClient, { databaseUrl: config.DATABASE_URL, migrationsDir: MIGRATIONS_DIR, logger });
-  const tokens = createTokenService(config.JWT_SECRET);
+  const tokens = createTokenService(config.JWT_SECRET, { maxTtlSeconds: config.JWT_MAX_TTL_SECONDS });
   const metrics = new ServiceMetrics();
   const upstream = { timeoutMs: config.UPSTREAM_TIMEOUT_MS, retryBaseDelayMs: config.RETRY_BASE_DELAY_MS, tokens };
   const productHttp = createUpstreamClient({

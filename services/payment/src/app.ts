@@ -15,5 +15,7 @@ export function createApp(deps: PaymentDeps): Express {
     routes,
     metrics: deps.metrics,
     openapi: paymentOpenApi,
+    http: deps.config,
+    tokens: deps.tokens,
   });
 }

@@ -44,7 +44,7 @@ export async function createDeps(config: PaymentConfig, logger: Logger, override
     config,
     logger,
     prisma,
-    tokens: createTokenService(config.JWT_SECRET),
+    tokens: createTokenService(config.JWT_SECRET, { maxTtlSeconds: config.JWT_MAX_TTL_SECONDS }),
     metrics,
     payments: new PaymentsService(new PaymentsRepository(prisma), processor, logger, {
       charges: metrics.counter('payments_total', 'Charge requests, by outcome', ['outcome'], byOutcome(CHARGE_OUTCOMES)),

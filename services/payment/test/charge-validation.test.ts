@@ -194,12 +194,12 @@ describe('only a service or an admin may charge', () => {
 
 describe('the HTTP surface', () => {
   it.each([
-    ['put', '/api/payments/', 'POST'],
-    ['get', '/api/payments/', 'POST'],
-    ['delete', `/api/payments/${newOrderId()}/`, 'GET, HEAD'],
-    ['get', `/api/payments/${newOrderId()}/refund/`, 'POST'],
-    ['get', `/api/payments/${newOrderId()}/void/`, 'POST'],
-    ['delete', `/api/payments/${newOrderId()}/void/`, 'POST'],
+    ['put', '/api/payments/', 'POST, OPTIONS'],
+    ['get', '/api/payments/', 'POST, OPTIONS'],
+    ['delete', `/api/payments/${newOrderId()}/`, 'GET, HEAD, OPTIONS'],
+    ['get', `/api/payments/${newOrderId()}/refund/`, 'POST, OPTIONS'],
+    ['get', `/api/payments/${newOrderId()}/void/`, 'POST, OPTIONS'],
+    ['delete', `/api/payments/${newOrderId()}/void/`, 'POST, OPTIONS'],
   ] as const)('when %s %s is called, then 405 with Allow', async (method, path, allow) => {
     const res = await request(t.app)[method](path).set('Authorization', SERVICE);
 

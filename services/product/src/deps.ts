@@ -37,7 +37,7 @@ export async function createDeps(config: ProductConfig, logger: Logger): Promise
   const prisma = openDatabase(PrismaClient, { databaseUrl: config.DATABASE_URL, migrationsDir: MIGRATIONS_DIR, logger });
   const productsRepository = new ProductsRepository(prisma);
   if (config.SEED_DEMO_PRODUCTS) await seedDemoProducts(productsRepository, logger);
-  const tokens = createTokenService(config.JWT_SECRET);
+  const tokens = createTokenService(config.JWT_SECRET, { maxTtlSeconds: config.JWT_MAX_TTL_SECONDS });
   const metrics = new ServiceMetrics();
   return {
     config,

@@ -1,9 +1,14 @@
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
+import { isServiceCall } from '../auth/middleware.js';
+import type { TokenService } from '../auth/tokens.js';
 import { AppError, NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { corsFor } from './cors.js';
 import { errorHandler } from './error-handler.js';
+import { type HttpHardeningSettings, keepRawUtf8Body, requireUtf8Json, securityHeaders } from './hardening.js';
 import { ServiceMetrics } from './metrics.js';
+import { generalRateLimit } from './rate-limit.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import { requestLogLevel } from './request-log.js';
 import { defineRoute } from './route.js';
@@ -25,6 +30,10 @@ export interface ServiceAppOptions {
   routes: Router;
   /** The service's OpenAPI 3 document, served at /openapi.json and rendered by Swagger UI at /docs. */
   openapi: object;
+  /** CORS origins and the general rate limit, from the service's configuration (none and off when absent). */
+  http?: HttpHardeningSettings;
+  /** The service's tokens: calls with a service token (the services' own) are not rate limited. */
+  tokens?: TokenService;
   /** The service's metrics, served at /metrics; built here when the composition root has none. */
   metrics?: ServiceMetrics;
 }
@@ -75,17 +84,13 @@ export function createServiceApp(options: ServiceAppOptions): Express {
       },
     }),
   );
-  app.use(requireJsonBody);
   app.use(
-    express.json({
-      limit: BODY_LIMIT,
-      strict: false,
-      type: ['application/json', 'application/*+json'],
-      verify: (req, _res, buffer) => {
-        (req as express.Request).rawBody = buffer.toString('utf8');
-      },
-    }),
+    securityHeaders(),
+    corsFor(options.http?.CORS_ORIGINS ?? []),
+    generalRateLimit(options.http?.RATE_LIMIT_PER_MINUTE ?? 0, options.logger, options.tokens ? isServiceCall(options.tokens) : undefined),
   );
+  app.use(requireJsonBody, requireUtf8Json);
+  app.use(express.json({ limit: BODY_LIMIT, strict: false, type: ['application/json', 'application/*+json'], verify: keepRawUtf8Body }));
 
   const common = express.Router();
   defineRoute(common, '/health', {

@@ -89,7 +89,7 @@ describe('GET /metrics', () => {
     for (const method of ['post', 'put', 'patch', 'delete'] as const) {
       const res = await request(app)[method]('/metrics').send({ a: 1 });
       expect(res.status).toBe(405);
-      expect(res.headers.allow).toBe('GET, HEAD');
+      expect(res.headers.allow).toBe('GET, HEAD, OPTIONS');
       expect(res.body.code).toBe('method_not_allowed');
     }
   });

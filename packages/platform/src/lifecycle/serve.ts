@@ -1,7 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from '../logger.js';
+import { createHttpServer } from './http-server.js';
 import { notifySupervisorListening, stopWhenSupervisorGoes } from './supervisor.js';
 
 export interface ServeOptions {
@@ -10,6 +11,8 @@ export interface ServeOptions {
   port: number;
   logger: Logger;
   shutdownTimeoutMs: number;
+  /** Time a client has to send a whole request before it gets a 408 (REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs: number;
   /** Releases what the service holds (database handles, timers) after the last request. */
   onClose: () => Promise<void>;
 }
@@ -22,7 +25,7 @@ export interface ServeOptions {
  */
 export async function serve(options: ServeOptions): Promise<Server> {
   const { app, host, port, logger } = options;
-  const server = createServer(app);
+  const server = createHttpServer(app, { logger, requestTimeoutMs: options.requestTimeoutMs });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
