@@ -62,7 +62,8 @@ export function expressRoutes(app: Express): string[] {
     for (const layer of stack) {
       if (layer.route) {
         for (const method of Object.keys(layer.route.methods)) {
-          if (method !== '_all') routes.add(routeKey(method, prefix + layer.route.path));
+          // OPTIONS (204 with Allow) and the 405 for other methods are every path's, described once in the document.
+          if (method !== '_all' && method !== 'options') routes.add(routeKey(method, prefix + layer.route.path));
         }
       } else if (layer.handle?.stack) {
         walk(layer.handle.stack, prefix + (layer.rawPath && layer.rawPath !== '/' ? layer.rawPath : ''));

@@ -152,6 +152,7 @@ const COMMON_NOTES = [
   'Paths are answered with and without the trailing slash. Unknown body fields and unknown query parameters are a 400.',
   'Too many requests get 429 `rate_limited` with `Retry-After`: always on `POST /api/token/`, elsewhere when a limit is configured.',
   'Cross-origin browser calls are allowed only from the origins in CORS_ORIGINS, which also answer the preflight `OPTIONS`.',
+  '`OPTIONS` on any path answers 204 with `Allow` (its methods); another method not listed for a path answers 405 with `Allow`.',
 ].join('\n\n');
 
 const JSON_SCHEMA_OPTIONS = {
