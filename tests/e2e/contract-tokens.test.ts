@@ -208,10 +208,8 @@ describe('the table of protected routes', () => {
       };
       for (const [path, operations] of Object.entries(doc.paths)) {
         for (const [method, operation] of Object.entries(operations)) {
-          // Protected: every way of calling it names the bearer token (optional-token operations also list `{}`).
-          const security = operation.security ?? [];
-          if (security.length > 0 && security.every((way) => 'bearer' in way))
-            documented.push(`${method.toUpperCase()} ${service} ${path}`);
+          // Reads a token: one way of calling it names the bearer token (public operations have `security: []`).
+          if ((operation.security ?? []).some((way) => 'bearer' in way)) documented.push(`${method.toUpperCase()} ${service} ${path}`);
         }
       }
     }
