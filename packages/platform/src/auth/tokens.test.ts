@@ -95,4 +95,17 @@ describe('tokens as the contract defines them', () => {
   it('when a token was signed by an earlier release (typ access, integer dates), then it stays valid', () => {
     expect(tokens.verify(hs256({ sub: 'a', role: 'service', typ: 'access', iat: now, exp: now + 60 })).role).toBe('service');
   });
+
+  it('when a token that verified is sent again, then it is accepted until it expires and refused after, and its kind still counts', () => {
+    let clock = now;
+    const later = createTokenService(SECRET, { now: () => clock });
+    const token = hs256({ sub: 'a', role: 'service', exp: now + 60 });
+
+    expect(later.verify(token).sub).toBe('a');
+    clock = now + 59.5;
+    expect(later.verify(token).sub).toBe('a');
+    expect(() => later.verify(token, 'refresh')).toThrow(/not a refresh token/);
+    clock = now + 60;
+    expect(() => later.verify(token)).toThrow('Token has expired');
+  });
 });

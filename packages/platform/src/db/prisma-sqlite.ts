@@ -70,10 +70,20 @@ function cachedPrepare(db: BetterSqlite3.Database): (sql: string) => unknown {
     }
     return stmt;
   };
+  // The columns of a prepared statement never change: read them once.
+  const columns = new WeakMap<Statement, BetterSqlite3.ColumnDefinition[]>();
+  const columnsOf = (stmt: Statement) => {
+    let known = columns.get(stmt);
+    if (!known) {
+      known = stmt.columns();
+      columns.set(stmt, known);
+    }
+    return known;
+  };
   const bound = (stmt: Statement, args: unknown[]) => ({
     reader: stmt.reader,
     run: () => stmt.run(args),
-    columns: () => stmt.columns(),
+    columns: () => columnsOf(stmt),
     raw: () => ({ all: () => stmt.raw(true).all(args) }),
   });
   return (sql: string) => {
