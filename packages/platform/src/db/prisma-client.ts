@@ -3,6 +3,7 @@ import { SerializedSqliteAdapterFactory } from './prisma-sqlite.js';
 export interface PrismaClientOptions {
   adapter: SerializedSqliteAdapterFactory;
   transactionOptions: { maxWait: number; timeout: number };
+  errorFormat: 'minimal';
 }
 
 /**
@@ -14,5 +15,8 @@ export function createSqlitePrismaClient<T>(Client: new (options: PrismaClientOp
   return new Client({
     adapter: new SerializedSqliteAdapterFactory(databaseFile),
     transactionOptions: { maxWait: 60_000, timeout: 30_000 },
+    // Any other format records the call site (a new Error and its stack) on every query, for error
+    // messages that point at the caller's line; ours reach the logs with their own stack anyway.
+    errorFormat: 'minimal',
   });
 }

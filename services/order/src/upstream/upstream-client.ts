@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { type Logger, REQUEST_ID_HEADER, SERVICE_TOKEN_TTL_SECONDS, type TokenService } from '@order-system/platform';
-import axios, { type AxiosError } from 'axios';
+import axios, { type AxiosError, type AxiosRequestHeaders } from 'axios';
 import axiosRetry from 'axios-retry';
 import { type AttemptFailure, describeFailure, isTransient, UpstreamError, type UpstreamService } from './upstream-error.js';
 
@@ -82,6 +82,22 @@ function reusedToken(tokens: TokenService, now: () => number = Date.now): () => 
   };
 }
 
+function toJsonBody(data: unknown, headers: AxiosRequestHeaders): string | undefined {
+  if (data === undefined) return undefined;
+  headers.setContentType('application/json');
+  return JSON.stringify(data);
+}
+
+/** The answer's JSON, or its text when it is not JSON (a proxy's HTML page): a body we cannot read is no answer. */
+function fromJsonBody(data: unknown): unknown {
+  if (typeof data !== 'string' || data === '') return data;
+  try {
+    return JSON.parse(data);
+  } catch {
+    return data;
+  }
+}
+
 /** Exponential backoff with jitter: base, 2 x base, 4 x base, ... each plus up to 50 %. */
 export function backoffDelay(retryNumber: number, baseMs: number): number {
   const delay = baseMs * 2 ** Math.max(0, retryNumber - 1);
@@ -108,8 +124,11 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     proxy: false,
     maxRedirects: 0,
     maxContentLength: MAX_RESPONSE_BYTES,
-    transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: true },
+    transitional: { clarifyTimeoutError: true },
     headers: { Accept: 'application/json' },
+    // Bodies are JSON both ways; axios's default transforms first try every other kind of body.
+    transformRequest: [toJsonBody],
+    transformResponse: [fromJsonBody],
   });
   // Runs again for every retry, so each attempt carries a token with time left.
   const serviceToken = reusedToken(options.tokens);
