@@ -1,7 +1,15 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import type { Logger } from '../logger.js';
 import { SerializedSqliteAdapterFactory } from './prisma-sqlite.js';
 
 export interface PrismaClientOptions {
   adapter: SerializedSqliteAdapterFactory;
+  transactionOptions: { maxWait: number; timeout: number };
+}
+
+export interface PostgresqlPrismaClientOptions {
+  adapter: PrismaPg;
   transactionOptions: { maxWait: number; timeout: number };
 }
 
@@ -15,4 +23,23 @@ export function createSqlitePrismaClient<T>(Client: new (options: PrismaClientOp
     adapter: new SerializedSqliteAdapterFactory(databaseFile),
     transactionOptions: { maxWait: 60_000, timeout: 30_000 },
   });
+}
+
+/**
+ * Builds a service's PostgreSQL PrismaClient over a pg.Pool of `poolSize` connections. Queries and
+ * transactions run at once, each on a connection of its own: whatever must not interleave is held
+ * by the database (conditional writes, unique keys), never by this process. A transaction waits at
+ * most `maxWait` for a free connection. Disconnecting the client ends the pool.
+ */
+export function createPostgresqlPrismaClient<T>(
+  Client: new (options: PostgresqlPrismaClientOptions) => T,
+  options: { connectionString: string; poolSize: number; logger: Logger },
+): T {
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize });
+  const adapter = new PrismaPg(pool, {
+    disposeExternalPool: true,
+    // An idle connection that the server closed (a restart, a terminated backend) is dropped from the pool.
+    onPoolError: (err) => options.logger.warn({ err }, 'an idle database connection failed; it is replaced on demand'),
+  });
+  return new Client({ adapter, transactionOptions: { maxWait: 10_000, timeout: 15_000 } });
 }

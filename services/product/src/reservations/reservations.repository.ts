@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '@order-system/platform';
 import type { PrismaClient, Reservation, ReservationItem } from '../generated/prisma/client.js';
 
 export type ReservationWithItems = Reservation & { items: ReservationItem[] };
@@ -27,8 +28,25 @@ export class ReservationsRepository {
    * Reserves every line or none, in one transaction: a repeat of a known reservation id
    * returns it unchanged; otherwise each product's stock is decremented only where enough is
    * left (a conditional UPDATE), so stock can never go below zero.
+   *
+   * On PostgreSQL, where reservations run at the same time: the decrements lock their product rows
+   * in ascending product id, whatever order the lines came in, so two reservations of the same
+   * products always queue in the same order and never deadlock; and when two requests with one new
+   * id race, the reservation's primary key lets one commit and rolls the other back (its
+   * decrements with it), which then answers as a repeat.
    */
   async reserve(id: string, lines: ReservationLine[]): Promise<ReserveOutcome> {
+    try {
+      return await this.#reserve(id, lines);
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      const existing = await this.prisma.reservation.findUnique({ where: { id }, include: { items: true } });
+      if (!existing) throw err;
+      return { kind: 'existing', reservation: existing };
+    }
+  }
+
+  async #reserve(id: string, lines: ReservationLine[]): Promise<ReserveOutcome> {
     try {
       return await this.prisma.$transaction(async (tx) => {
         const existing = await tx.reservation.findUnique({ where: { id }, include: { items: true } });
@@ -39,7 +57,7 @@ export class ReservationsRepository {
         const missing = lines.find((line) => !byId.has(line.productId));
         if (missing) throw new Abort({ kind: 'product_not_found', productId: missing.productId });
 
-        for (const line of lines) {
+        for (const line of [...lines].sort((a, b) => a.productId - b.productId)) {
           const { count } = await tx.product.updateMany({
             where: { id: line.productId, stock: { gte: line.quantity } },
             data: { stock: { decrement: line.quantity } },
@@ -75,26 +93,37 @@ export class ReservationsRepository {
    * Releasing an id that holds nothing leaves a RELEASED tombstone under it: a reservation request
    * that timed out on the caller's side may still be on its way, and when it lands it must find
    * this id released (and reserve nothing), not take stock for an order that is already dead.
+   *
+   * The reservation is marked RELEASED by an update conditional on it being ACTIVE before any stock
+   * is given back, so of concurrent releases (other requests, other replicas) exactly one puts the
+   * stock back. Two tombstones of one id cannot both be stored: the loser finds the winner's.
    */
-  release(id: string): Promise<ReleaseOutcome> {
+  async release(id: string): Promise<ReleaseOutcome> {
+    try {
+      return await this.#release(id);
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      return this.#release(id);
+    }
+  }
+
+  #release(id: string): Promise<ReleaseOutcome> {
     return this.prisma.$transaction(async (tx) => {
+      const releasedAt = new Date();
+      const { count } = await tx.reservation.updateMany({ where: { id, status: 'ACTIVE' }, data: { status: 'RELEASED', releasedAt } });
       const reservation = await tx.reservation.findUnique({ where: { id }, include: { items: true } });
       if (!reservation) {
-        await tx.reservation.create({ data: { id, status: 'RELEASED', releasedAt: new Date() } });
+        await tx.reservation.create({ data: { id, status: 'RELEASED', releasedAt } });
         return { kind: 'not_found' } as const;
       }
       // A tombstone (no items: real reservations have at least one) held nothing: still unknown.
       if (reservation.items.length === 0) return { kind: 'not_found' } as const;
-      if (reservation.status === 'RELEASED') return { kind: 'already_released', reservation } as const;
-      for (const item of reservation.items) {
+      if (count === 0) return { kind: 'already_released', reservation } as const;
+      // In ascending product id, as reservations take them, so a release and a reservation never deadlock.
+      for (const item of [...reservation.items].sort((a, b) => a.productId - b.productId)) {
         await tx.product.updateMany({ where: { id: item.productId }, data: { stock: { increment: item.quantity } } });
       }
-      const released = await tx.reservation.update({
-        where: { id },
-        data: { status: 'RELEASED', releasedAt: new Date() },
-        include: { items: true },
-      });
-      return { kind: 'released', reservation: released } as const;
+      return { kind: 'released', reservation } as const;
     });
   }
 }
