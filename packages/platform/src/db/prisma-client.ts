@@ -36,6 +36,14 @@ export function createPostgresqlPrismaClient<T>(
   options: { connectionString: string; poolSize: number; logger: Logger },
 ): T {
   const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize });
+  // @prisma/adapter-pg writes a DateTime as a UTC wall-clock time without an offset, and reads a
+  // timestamptz by relabelling its offset as +00:00: both are right only in a UTC session
+  // (prisma/orm#26786). So every connection's session runs in UTC, whatever the server's, the
+  // database's or the URL's TimeZone; the columns are timestamptz, so other clients read the same
+  // instants in their own zones. Queued on the new connection before any query of the pool.
+  pool.on('connect', (client) => {
+    client.query("SET TIME ZONE 'UTC'").catch((err: unknown) => options.logger.error({ err }, 'setting the session time zone failed'));
+  });
   const adapter = new PrismaPg(pool, {
     disposeExternalPool: true,
     // An idle connection that the server closed (a restart, a terminated backend) is dropped from the pool.
