@@ -22,12 +22,18 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: { NODE_ENV: 'test', LOG_LEVEL: 'silent' },
-    globalSetup: ['packages/testing/src/vitest/global-setup.ts'],
     setupFiles: ['packages/testing/src/vitest/database-setup.ts'],
     projects: [
       {
         extends: true,
-        test: { name: 'sqlite', include: [...UNIT, ...INTEGRATION], exclude: [...POSTGRESQL_ONLY, '**/node_modules/**'] },
+        test: {
+          name: 'sqlite',
+          include: [...UNIT, ...INTEGRATION],
+          exclude: [...POSTGRESQL_ONLY, '**/node_modules/**'],
+          // Once per run (this project always runs): reports whether the PostgreSQL project runs, and
+          // drops what is left of its databases at the end.
+          globalSetup: ['packages/testing/src/vitest/global-setup.ts'],
+        },
       },
       // Every integration suite again on PostgreSQL, each test file on databases of its own; only
       // when a server is given (TEST_POSTGRES_URL), which the global setup reports.

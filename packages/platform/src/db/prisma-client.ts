@@ -26,6 +26,21 @@ export function createSqlitePrismaClient<T>(Client: new (options: PrismaClientOp
 }
 
 /**
+ * The connection string with the session time zone set to UTC (after any other options, so it wins).
+ * @prisma/adapter-pg writes a DateTime as a UTC wall-clock time without an offset, and reads a
+ * timestamptz by relabelling its offset as +00:00: both are right only in a UTC session
+ * (prisma/orm#26786). So every session of the pool runs in UTC, whatever the server's, the
+ * database's or the URL's TimeZone; the columns are timestamptz, so other clients read the same
+ * instants in their own zones.
+ */
+export function inUtc(connectionString: string): string {
+  const url = new URL(connectionString);
+  const options = url.searchParams.get('options');
+  url.searchParams.set('options', [options, '-c TimeZone=UTC'].filter(Boolean).join(' '));
+  return url.toString();
+}
+
+/**
  * Builds a service's PostgreSQL PrismaClient over a pg.Pool of `poolSize` connections. Queries and
  * transactions run at once, each on a connection of its own: whatever must not interleave is held
  * by the database (conditional writes, unique keys), never by this process. A transaction waits at
@@ -35,15 +50,7 @@ export function createPostgresqlPrismaClient<T>(
   Client: new (options: PostgresqlPrismaClientOptions) => T,
   options: { connectionString: string; poolSize: number; logger: Logger },
 ): T {
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize });
-  // @prisma/adapter-pg writes a DateTime as a UTC wall-clock time without an offset, and reads a
-  // timestamptz by relabelling its offset as +00:00: both are right only in a UTC session
-  // (prisma/orm#26786). So every connection's session runs in UTC, whatever the server's, the
-  // database's or the URL's TimeZone; the columns are timestamptz, so other clients read the same
-  // instants in their own zones. Queued on the new connection before any query of the pool.
-  pool.on('connect', (client) => {
-    client.query("SET TIME ZONE 'UTC'").catch((err: unknown) => options.logger.error({ err }, 'setting the session time zone failed'));
-  });
+  const pool = new pg.Pool({ connectionString: inUtc(options.connectionString), max: options.poolSize });
   const adapter = new PrismaPg(pool, {
     disposeExternalPool: true,
     // An idle connection that the server closed (a restart, a terminated backend) is dropped from the pool.
