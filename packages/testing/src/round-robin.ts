@@ -13,9 +13,10 @@ export interface RoundRobin {
 /**
  * An HTTP load balancer on 127.0.0.1 in front of several replicas of one service, for tests: each
  * request goes to the next target in turn (per request, not per connection, as nginx does with
- * keep-alive upstreams). A target that refuses the connection (a stopped replica) is skipped for
- * the next one; when the request reached a target and its answer was lost, the client gets a 502
- * JSON error, as from a real balancer.
+ * keep-alive upstreams). A request that cannot have reached its target (the connection was
+ * refused, or a kept-alive connection turned out dead) goes to the next target, and so does a GET
+ * whose target failed; otherwise, when the request may have reached a target and its answer was
+ * lost, the client gets a 502 JSON error, as from a real balancer.
  */
 export async function startRoundRobin(targetUrls: string[]): Promise<RoundRobin> {
   if (targetUrls.length === 0) throw new Error('startRoundRobin: no targets');
@@ -24,9 +25,9 @@ export async function startRoundRobin(targetUrls: string[]): Promise<RoundRobin>
   const agent = new Agent({ keepAlive: true });
   let next = 0;
 
-  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, tries: number) => {
-    const target = targets[next % targets.length] as URL;
-    next += 1;
+  // A retry goes to the target after the one that failed, whatever other requests took meanwhile.
+  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, tries: number, index = next++) => {
+    const target = targets[index % targets.length] as URL;
     counts.set(target.origin, (counts.get(target.origin) ?? 0) + 1);
     const upstream = request(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent },
@@ -36,7 +37,9 @@ export async function startRoundRobin(targetUrls: string[]): Promise<RoundRobin>
       },
     );
     upstream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'ECONNREFUSED' && tries < targets.length) return forward(req, res, body, tries + 1);
+      const neverArrived = err.code === 'ECONNREFUSED' || (err.code === 'ECONNRESET' && upstream.reusedSocket);
+      const safe = req.method === 'GET' || req.method === 'HEAD';
+      if ((neverArrived || safe) && !res.headersSent && tries < targets.length) return forward(req, res, body, tries + 1, index + 1);
       if (res.headersSent) return res.destroy();
       res.writeHead(502, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ error: 'Bad gateway', code: 'bad_gateway' }));

@@ -101,7 +101,7 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
     prisma,
     tokens,
     orders,
-    creation: new OrderCreationService(orders, new IdempotencyService(new IdempotencyRepository(prisma), logger)),
+    creation: new OrderCreationService(orders, new IdempotencyService(new IdempotencyRepository(prisma), logger, inFlight)),
     lifecycle: new OrderLifecycleService(repository, compensation, inFlight),
     recovery,
     // Ready when the database answers. The neighbours are reported, not required: without them the

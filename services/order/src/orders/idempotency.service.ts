@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { AppError, BadRequestError, ConflictError, type Logger } from '@order-system/platform';
 import type { IdempotencyKey } from '../generated/prisma/client.js';
 import type { IdempotencyRepository } from './idempotency.repository.js';
+import type { InFlightOrders } from './in-flight-orders.js';
 
 /** An HTTP answer as it was sent, so it can be sent again. */
 export interface StoredAnswer {
@@ -59,6 +60,8 @@ export class IdempotencyService {
   constructor(
     private readonly keys: IdempotencyRepository,
     private readonly logger: Logger,
+    /** Who works on which order, across replicas: a claim whose order is not written yet may be another replica's running request. */
+    private readonly orders?: Pick<InFlightOrders, 'currentHolder'>,
   ) {}
 
   async run(
@@ -86,6 +89,8 @@ export class IdempotencyService {
         if (answer.status !== 202) await this.keys.complete(request.scope, request.key, answer.status, answer.body);
         return { ...answer, replayed: true };
       }
+      // No order yet, but another replica is placing it: running the request here too would place it twice.
+      if ((await this.orders?.currentHolder(record.orderId)) !== undefined) throw new IdempotencyKeyInProgressError();
     }
 
     this.inFlight.add(id);
