@@ -144,6 +144,9 @@ describe('two replicas of every service on PostgreSQL', () => {
       landLater = resolve;
     });
     const charge = /^\/api\/payments\/?$/;
+    // The charges this test holds: those after the ones earlier tests sent through the same proxy.
+    const seenBefore = fleet.paymentProxy.requests.length;
+    const heldCharges = () => fleet.paymentProxy.requests.slice(seenBefore).filter((r) => r.method === 'POST' && charge.test(r.path));
     fleet.paymentProxy.setRules([
       { method: 'POST', path: charge, fault: { kind: 'late', until: first }, times: 2 },
       { method: 'POST', path: charge, fault: { kind: 'late', until: later }, times: 2 },
@@ -153,7 +156,7 @@ describe('two replicas of every service on PostgreSQL', () => {
     const placing = Array.from({ length: 4 }, (_, i) =>
       createOrder({ customer_name: `K${i}`, product_ids: [productId] }, doomed.url).catch(() => null),
     );
-    await waitFor(() => fleet.paymentProxy.requests.filter((r) => r.method === 'POST' && charge.test(r.path)).length === 4, 30_000);
+    await waitFor(() => heldCharges().length === 4, 30_000);
     const { rows } = await fleet.databases.order.query("SELECT id FROM orders WHERE customer_name LIKE 'K_' AND status = 'PENDING'");
     const ids: string[] = rows.map((row) => row.id);
     expect(ids).toHaveLength(4);
@@ -188,10 +191,7 @@ describe('two replicas of every service on PostgreSQL', () => {
     }, 20_000);
     // The other two charges arrive only now, after their orders were decided: refused.
     landLater();
-    await waitFor(
-      () => fleet.paymentProxy.requests.filter((r) => r.method === 'POST' && charge.test(r.path) && r.forwarded).length === 4,
-      20_000,
-    );
+    await waitFor(() => heldCharges().filter((r) => r.forwarded).length === 4, 20_000);
     await waitFor(
       () =>
         fleet.payments

@@ -52,6 +52,9 @@ export async function startRoundRobin(targetUrls: string[]): Promise<RoundRobin>
     for await (const chunk of req) chunks.push(chunk as Buffer);
     forward(req, res, Buffer.concat(chunks), 1);
   });
+  // As the services themselves (serve.ts): an idle kept-alive connection stays open a while, so that a
+  // request held in a fault proxy on such a connection still finds it open when it is let through.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -101,7 +101,14 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
     prisma,
     tokens,
     orders,
-    creation: new OrderCreationService(orders, new IdempotencyService(new IdempotencyRepository(prisma), logger, inFlight)),
+    creation: new OrderCreationService(
+      orders,
+      new IdempotencyService(
+        new IdempotencyRepository(prisma),
+        logger,
+        kind === 'postgresql' ? { orders: inFlight, claimLifetimeMs: config.ORDER_LEASE_TTL_MS } : undefined,
+      ),
+    ),
     lifecycle: new OrderLifecycleService(repository, compensation, inFlight),
     recovery,
     // Ready when the database answers. The neighbours are reported, not required: without them the

@@ -60,8 +60,12 @@ export class IdempotencyService {
   constructor(
     private readonly keys: IdempotencyRepository,
     private readonly logger: Logger,
-    /** Who works on which order, across replicas: a claim whose order is not written yet may be another replica's running request. */
-    private readonly orders?: Pick<InFlightOrders, 'currentHolder'>,
+    /**
+     * Set where several replicas share the database: a claim whose order is not written yet may be
+     * another replica's request, still running. It is while its order is held (its lease), and, before
+     * that is taken, while the claim is younger than a lease's life.
+     */
+    private readonly replicas?: { orders: Pick<InFlightOrders, 'currentHolder'>; claimLifetimeMs: number },
   ) {}
 
   async run(
@@ -89,8 +93,8 @@ export class IdempotencyService {
         if (answer.status !== 202) await this.keys.complete(request.scope, request.key, answer.status, answer.body);
         return { ...answer, replayed: true };
       }
-      // No order yet, but another replica is placing it: running the request here too would place it twice.
-      if ((await this.orders?.currentHolder(record.orderId)) !== undefined) throw new IdempotencyKeyInProgressError();
+      // No order yet, but another replica may be placing it: running the request here too would place it twice.
+      if (this.replicas && (await this.runsElsewhere(record, this.replicas))) throw new IdempotencyKeyInProgressError();
     }
 
     this.inFlight.add(id);
@@ -105,6 +109,14 @@ export class IdempotencyService {
     } finally {
       this.inFlight.delete(id);
     }
+  }
+
+  private async runsElsewhere(
+    record: IdempotencyKey,
+    replicas: { orders: Pick<InFlightOrders, 'currentHolder'>; claimLifetimeMs: number },
+  ): Promise<boolean> {
+    if (Date.now() - record.createdAt.getTime() < replicas.claimLifetimeMs) return true;
+    return (await replicas.orders.currentHolder(record.orderId)) !== undefined;
   }
 
   private async purgeOccasionally(): Promise<void> {
