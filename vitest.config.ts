@@ -22,7 +22,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: { NODE_ENV: 'test', LOG_LEVEL: 'silent' },
-    setupFiles: ['packages/testing/src/vitest/database-setup.ts'],
+    // Reports whether the PostgreSQL project runs, and drops its databases when the run ends.
+    globalSetup: ['packages/testing/src/vitest/global-setup.ts'],
     projects: [
       {
         extends: true,
@@ -30,12 +31,10 @@ export default defineConfig({
           name: 'sqlite',
           include: [...UNIT, ...INTEGRATION],
           exclude: [...POSTGRESQL_ONLY, '**/node_modules/**'],
-          // Once per run (this project always runs): reports whether the PostgreSQL project runs, and
-          // drops what is left of its databases at the end.
-          globalSetup: ['packages/testing/src/vitest/global-setup.ts'],
         },
       },
-      // Every integration suite again on PostgreSQL, each test file on databases of its own; only
+      // Every integration suite again on PostgreSQL, each test file on databases of its own (dropped
+      // when the run ends: a DROP DATABASE forces a checkpoint, which would stall the files still running); only
       // when a server is given (TEST_POSTGRES_URL), which the global setup reports.
       ...(postgresUrl
         ? [

@@ -8,7 +8,7 @@ import { ADMIN, call } from './harness.js';
 // Two replicas of every service on PostgreSQL behind round-robin balancers: the contract's
 // invariants hold with the database alone keeping them, and a killed order replica's orders are
 // finished by the other one once their leases expire.
-const LEASE_TTL_MS = 1500;
+const LEASE_TTL_MS = 3000;
 let fleet: Fleet;
 
 beforeAll(async () => {

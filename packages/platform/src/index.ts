@@ -20,6 +20,7 @@ export { createPostgresqlPrismaClient, createSqlitePrismaClient } from './db/pri
 export { SerializedSqliteAdapterFactory } from './db/prisma-sqlite.js';
 export { type DatabaseShape, shapeFromDatabase, shapeFromPostgresql, shapeFromPrismaSchema } from './db/schema-check.js';
 export { isUniqueViolation } from './db/unique-violation.js';
+export { isWriteConflict } from './db/write-conflict.js';
 export * from './errors.js';
 export { createServiceApp, type ReadinessReport, type ServiceAppOptions } from './http/create-app.js';
 export { errorHandler, toAppError } from './http/error-handler.js';

@@ -30,7 +30,7 @@ export function tempDir(prefix = 'order-system-'): string {
 /**
  * The URL of a new, empty database of its own: one per test file or per service. A `file:` URL
  * of a new SQLite file, or, in the PostgreSQL test project, a new PostgreSQL database (dropped at
- * the end of the test file).
+ * the end of the run).
  */
 export function tempDatabaseUrl(name: string): string {
   if (testDatabaseKind() === 'postgresql') return createTestDatabase(testPostgresUrl(), name);

@@ -12,7 +12,7 @@ import { OrderLeasesRepository } from '../src/orders/order-leases.repository.js'
 const logger = createLogger({ service: 'order', level: 'silent' });
 const url = tempDatabaseUrl('leases');
 // Short, but not so short that a busy machine delays a renewal past it.
-const TTL_MS = 2000;
+const TTL_MS = 3000;
 const clients: PrismaClient[] = [];
 afterAll(() => Promise.all(clients.map((client) => client.$disconnect().catch(() => undefined))));
 
@@ -59,7 +59,9 @@ describe('order leases shared by replicas', () => {
     expect(await b.inFlight.tryRun(orderId, 'recovery', async () => 'b ran')).toBe('b ran');
   });
 
-  it('when the holder works longer than the lease lives, then it renews it and the other replica still never gets in', async () => {
+  it('when the holder works longer than the lease lives, then it renews it and the other replica still never gets in', {
+    timeout: 60_000,
+  }, async () => {
     const [a, b] = [await replica(), await replica()];
     const orderId = randomUUID();
     const { opened, open } = gate();
@@ -75,7 +77,7 @@ describe('order leases shared by replicas', () => {
       attempts.push(String(await b.inFlight.tryRun(orderId, 'recovery', async () => 'ran')));
       const expiry = await expiryOf(a.prisma, orderId);
       return takenAt !== undefined && expiry !== undefined && expiry.getTime() - takenAt.getTime() > 2 * TTL_MS;
-    });
+    }, 5 * TTL_MS);
     open();
     await work;
 

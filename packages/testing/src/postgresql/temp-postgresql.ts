@@ -8,7 +8,6 @@ export const TEST_DATABASE_PREFIX = 'ostest_';
 const RUN_ID_VARIABLE = 'ORDER_SYSTEM_TEST_RUN';
 
 let action: DatabaseAction | undefined;
-const created: string[] = [];
 let counter = 0;
 
 function databaseAction(): DatabaseAction {
@@ -32,7 +31,7 @@ export function databaseUrlOn(serverUrl: string, database: string): string {
 /**
  * A new, empty PostgreSQL database of its own on the server of `serverUrl` (a database there
  * that the test user may connect to, e.g. `postgres`), created before this returns, and dropped
- * when the test file ends (dropTestDatabases) or, failing that, when the run ends.
+ * when the run ends (dropRunDatabases, from the global setup).
  */
 export function createTestDatabase(serverUrl: string, name: string): string {
   counter += 1;
@@ -42,14 +41,7 @@ export function createTestDatabase(serverUrl: string, name: string): string {
     .slice(0, 20);
   const database = `${TEST_DATABASE_PREFIX}${testRunId()}_${process.pid}_${counter}_${label}`;
   databaseAction()('create', serverUrl, [database]);
-  created.push(database);
   return databaseUrlOn(serverUrl, database);
-}
-
-/** Drops the databases this process created. */
-export function dropTestDatabases(serverUrl: string): void {
-  if (created.length === 0) return;
-  databaseAction()('drop', serverUrl, created.splice(0));
 }
 
 /** Drops every database of this run (whatever process made it). */

@@ -4,9 +4,12 @@ import { dropRunDatabases, testRunId } from '../postgresql/temp-postgresql.js';
 /**
  * Once per run: without TEST_POSTGRES_URL, says that the PostgreSQL suites are skipped; with it,
  * checks that the server answers (the run stops with a clear message if not), fixes the run id
- * that names this run's databases, and drops whatever of them is left at the end.
+ * that names this run's databases, and drops them all at the end.
  */
 export default async function setup(): Promise<(() => void) | undefined> {
+  // Every project inherits this setup; it has work to do once per run.
+  if (process.env.ORDER_SYSTEM_TEST_SETUP === 'done') return undefined;
+  process.env.ORDER_SYSTEM_TEST_SETUP = 'done';
   const serverUrl = process.env.TEST_POSTGRES_URL;
   if (!serverUrl) {
     process.stdout.write(

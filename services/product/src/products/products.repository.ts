@@ -1,5 +1,5 @@
 import type { ProductCreate, ProductPatch } from '@order-system/contracts';
-import type { Pagination } from '@order-system/platform';
+import { isWriteConflict, type Pagination } from '@order-system/platform';
 import type { PrismaClient, Product } from '../generated/prisma/client.js';
 
 export class ProductsRepository {
@@ -44,7 +44,7 @@ export class ProductsRepository {
   /**
    * Creates the products only if the catalogue is empty; false when it was not. Serializable, so of
    * replicas seeding one empty PostgreSQL database at once, one commits and the others are refused
-   * (a write conflict, P2034) instead of each adding the same products.
+   * (a write conflict) instead of each adding the same products.
    */
   async createAllIfEmpty(inputs: ProductCreate[]): Promise<boolean> {
     try {
@@ -61,7 +61,7 @@ export class ProductsRepository {
         { isolationLevel: 'Serializable' },
       );
     } catch (err) {
-      if ((err as { code?: unknown }).code === 'P2034') return false;
+      if (isWriteConflict(err)) return false;
       throw err;
     }
   }
