@@ -1,21 +1,81 @@
-# One image for the three services; docker-compose.yml picks the service with SERVICE.
-FROM node:20-bookworm-slim AS build
-# better-sqlite3 builds its native addon when no prebuilt binary fits.
-RUN apt-get update \
-  && apt-get install -y --no-install-recommends python3 make g++ ca-certificates \
-  && rm -rf /var/lib/apt/lists/*
-RUN npm install -g pnpm@10.34.9
-WORKDIR /app
-COPY . .
-# The root postinstall generates the Prisma clients (scripts/generate.mjs).
-RUN pnpm install --frozen-lockfile
+# One image for the three services; SERVICE (order | product | payment) picks the one a container runs.
+#   docker build -t order-system .
+#   docker run -e SERVICE=product -e NODE_ENV=development -p 8001:8001 order-system
+# Settings are the environment variables of .env.example (PORT, DATABASE_URL, JWT_SECRET, ...).
+ARG NODE_VERSION=24
 
-FROM node:20-bookworm-slim
+# pnpm on the maintained Node LTS base that every stage shares.
+FROM node:${NODE_VERSION}-bookworm-slim AS base
+ENV PNPM_HOME=/pnpm \
+    npm_config_store_dir=/pnpm/store \
+    CI=true
+ENV PATH=$PNPM_HOME:$PATH
+RUN npm install --global pnpm@10.34.9
 WORKDIR /app
-COPY --from=build /app /app
-RUN mkdir -p /app/data && chown -R node:node /app/data
-USER node
-ENV HOST=0.0.0.0 \
+
+# Every package the lockfile names, downloaded into pnpm's store. Only a change of the lockfile (or
+# of the pnpm settings and hook beside it) downloads again.
+FROM base AS fetch
+COPY pnpm-lock.yaml pnpm-workspace.yaml .pnpmfile.cjs ./
+RUN pnpm fetch
+
+# The manifests of the workspace: the installs below are redone when one changes, not for a source.
+FROM fetch AS manifests
+COPY package.json ./
+COPY packages/platform/package.json packages/platform/
+COPY packages/contracts/package.json packages/contracts/
+COPY packages/testing/package.json packages/testing/
+COPY services/order/package.json services/order/
+COPY services/payment/package.json services/payment/
+COPY services/product/package.json services/product/
+COPY tests/package.json tests/
+
+# Build: every dependency (TypeScript, the Prisma CLI), the generated Prisma clients, `tsc --build`.
+FROM manifests AS build
+# No install scripts: compiling needs no native addon (better-sqlite3 is built for the runtime below).
+RUN pnpm install --frozen-lockfile --offline --ignore-scripts
+COPY prisma prisma
+COPY scripts scripts
+RUN node scripts/generate.mjs
+COPY tsconfig.base.json tsconfig.emit.json tsconfig.build.json ./
+COPY packages packages
+COPY services services
+RUN pnpm exec tsc --build tsconfig.build.json
+
+# Production dependencies of the three services only, better-sqlite3's native addon included.
+FROM manifests AS prod-deps
+# better-sqlite3 takes a prebuilt addon where one fits the Node version and compiles it otherwise,
+# against the headers of the base image's Node (nodedir), so the compile needs no download.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
+ENV npm_config_nodedir=/usr/local
+# The root's postinstall generates the Prisma clients with the Prisma CLI, a devDependency that a
+# production install does not have; the build stage generated and compiled them already.
+RUN npm pkg delete scripts.postinstall \
+  && pnpm install --prod --frozen-lockfile --offline --filter "{services/*}..."
+
+# What runs: Node, the production node_modules, the compiled JavaScript and the SQL migrations.
+FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
     SERVICE=order
-# Migrations are applied by the service itself at start.
-CMD ["sh", "-c", "exec node --import tsx services/${SERVICE}/src/main.ts"]
+WORKDIR /app
+COPY --from=prod-deps /app/node_modules node_modules
+COPY --from=prod-deps /app/packages packages
+COPY --from=prod-deps /app/services services
+COPY --from=build /app/packages/platform/dist packages/platform/dist
+COPY --from=build /app/packages/contracts/dist packages/contracts/dist
+COPY --from=build /app/services/product/dist services/product/dist
+COPY --from=build /app/services/payment/dist services/payment/dist
+COPY --from=build /app/services/order/dist services/order/dist
+# Each service applies its pending migrations at start.
+COPY prisma prisma
+RUN mkdir -p data && chown node:node data
+USER node
+EXPOSE 8000 8001 8002
+# Ready = the service answers and its database does (each service's own default port unless PORT is set).
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "const port = process.env.PORT || { order: 8000, product: 8001, payment: 8002 }[process.env.SERVICE]; fetch('http://127.0.0.1:' + port + '/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# exec: node itself receives `docker stop`'s SIGTERM and shuts down gracefully.
+CMD ["sh", "-c", "exec node services/${SERVICE}/dist/main.js"]

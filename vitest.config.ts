@@ -1,5 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
+// The workspace packages export their TypeScript sources under this condition and their compiled
+// JavaScript (dist/) by default: the tests always run the sources, never a stale build.
+const SOURCE_CONDITIONS = ['@order-system/source', 'module', 'node', 'development|production'];
+
 /** Integration suites: the real apps and processes over a database of their own. */
 const INTEGRATION = ['services/*/test/**/*.test.ts', 'tests/**/*.test.ts'];
 /** Unit tests of the packages and services. */
@@ -16,6 +20,8 @@ const SQLITE_ONLY = [
 const postgresUrl = process.env.TEST_POSTGRES_URL;
 
 export default defineConfig({
+  resolve: { conditions: SOURCE_CONDITIONS },
+  ssr: { resolve: { conditions: SOURCE_CONDITIONS } },
   test: {
     // Each test file runs in its own process with its own database files.
     pool: 'forks',

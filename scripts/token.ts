@@ -21,5 +21,9 @@ if (ttlSeconds !== undefined && (!Number.isInteger(ttlSeconds) || ttlSeconds <= 
   process.exit(2);
 }
 const config = loadConfig(baseConfigSchema, process.env);
-const tokens = createTokenService(config.JWT_SECRET);
+if (ttlSeconds !== undefined && ttlSeconds > config.JWT_MAX_TTL_SECONDS) {
+  console.error(`--ttl must be at most JWT_MAX_TTL_SECONDS (${config.JWT_MAX_TTL_SECONDS}): the services refuse longer-lived tokens`);
+  process.exit(2);
+}
+const tokens = createTokenService(config.JWT_SECRET, { maxTtlSeconds: config.JWT_MAX_TTL_SECONDS });
 console.log(tokens.sign({ sub: values.sub ?? `${role}-cli`, role, ttlSeconds }));

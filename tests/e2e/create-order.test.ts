@@ -99,10 +99,10 @@ describe('placing an order', () => {
       status: 'CANCELLED',
       cancellation_reason: `Product ${missing} not found`,
       payment_status: null,
-      // The total of an order cancelled before every price was known is null.
+      // Prices come from the reservation, and nothing was reserved: no price, no total.
       total_amount: null,
       items: [
-        { product_id: known.id, name: 'Desk', unit_price: '100.00', quantity: 1, line_total: '100.00' },
+        { product_id: known.id, name: null, unit_price: null, quantity: 1, line_total: null },
         { product_id: missing, name: null, unit_price: null, quantity: 1, line_total: null },
       ],
     });
@@ -145,7 +145,8 @@ describe('placing an order', () => {
       code: 'out_of_stock',
       status: 'CANCELLED',
       cancellation_reason: `Product ${scarce.id} is out of stock`,
-      total_amount: '42.00',
+      // Prices come from the reservation, which was refused: no total.
+      total_amount: null,
       payment_status: null,
     });
     expect((await trio.getOrder(res.body.id)).body.status).toBe('CANCELLED');
@@ -153,14 +154,23 @@ describe('placing an order', () => {
     expect((await trio.getPayment(res.body.id)).status).toBe(404);
   });
 
-  it('when the total would pass 999999.99, then 400 amount_too_large and no order', async () => {
+  it('when the total would pass 999999.99, then 400 amount_too_large, the order is recorded CANCELLED and its stock given back', async () => {
     const yacht = await trio.createProduct({ price: '999999.99', stock: 5 });
 
     const res = await trio.createOrder({ customer_name: 'Fay', items: [{ product_id: yacht.id, quantity: 2 }] });
 
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: 'The order total must not exceed 999999.99', code: 'amount_too_large' });
+    expect(res.body).toMatchObject({
+      error: 'The order total must not exceed 999999.99',
+      code: 'amount_too_large',
+      status: 'CANCELLED',
+      cancellation_reason: 'The order total must not exceed 999999.99',
+      total_amount: null,
+      payment_status: null,
+    });
+    expect((await trio.getOrder(res.body.id)).body.status).toBe('CANCELLED');
     expect(await trio.stockOf(yacht.id)).toBe(5);
+    expect((await trio.getPayment(res.body.id)).status).toBe(404);
   });
 });
 

@@ -114,6 +114,30 @@ describe('when the order service dies after its stock was reserved but before it
   });
 });
 
+describe('when the order service dies before its reservation reached the product service', () => {
+  it('then after the restart the order is CANCELLED as not charged, and the release it sends leaves the stock untouched', async () => {
+    const jug = await product('12.00', 6);
+    // The order is written PENDING (its reservation marked as sent), then the reservation is held before it arrives.
+    trio.productProxy?.setRules([{ method: 'POST', path: '/api/products/reservations/', fault: { kind: 'hang' } }]);
+    placeAndForget(jug.id, 4);
+    const pending = await orderOf(jug.id, 'PENDING');
+    await waitFor(() => trio.productProxy?.requests.some((r) => r.fault === 'hang'));
+
+    await crashAndRestart();
+    const cancelled = await orderOf(jug.id, 'CANCELLED');
+
+    expect(cancelled.id).toBe(pending.id);
+    expect(cancelled).toMatchObject({ cancellation_reason: 'Order interrupted before payment; not charged', payment_status: null });
+    expect(cancelled.items).toEqual([{ product_id: jug.id, quantity: 4, name: null, unit_price: null, line_total: null }]);
+    expect((await trio.getPayment(cancelled.id)).status).toBe(404);
+    // Its reservation was recorded as sent, so recovery released it: the release found nothing and left a
+    // tombstone, so the held reservation cannot take stock if it ever lands.
+    const release = `/api/products/reservations/${cancelled.id}/`;
+    await waitFor(() => trio.productProxy?.requests.some((r) => r.method === 'DELETE' && r.path === release));
+    expect(await trio.stockOf(jug.id)).toBe(6);
+  });
+});
+
 describe('after the crashes', () => {
   it('then the invariants hold: nothing PENDING, no cancelled order charged, stock = initial − what PAID orders hold', async () => {
     expect(await trio.invariantViolations(products)).toEqual([]);

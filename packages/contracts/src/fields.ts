@@ -26,7 +26,15 @@ export const quantity = z
 export const uuid = z
   .string(expected('a UUID'))
   .pipe(z.uuid('must be a UUID'))
-  .transform((value) => value.toLowerCase());
+  .transform((value) => value.toLowerCase())
+  .meta({ format: 'uuid' });
+
+/** A UUID as the services answer it (for the OpenAPI document: `format: uuid`). */
+export const uuidJson = z.string().meta({ format: 'uuid' });
+/** An ISO-8601 UTC timestamp as the services answer it. */
+export const timestampJson = z.string().meta({ format: 'date-time' });
+/** An amount as the services answer it: a decimal string with two places. */
+export const amountJson = z.string().meta({ description: 'Decimal string with two places, e.g. "49.90"', pattern: '^\\d+\\.\\d{2}$' });
 
 /** A path segment that must be a positive integer id; anything else is "not found", never a 400. */
 export function parseIdParam(value: unknown): number | null {

@@ -1,6 +1,6 @@
-import { paginationQuery } from '@order-system/platform';
+import { paginationQuery, text } from '@order-system/platform';
 import { z } from 'zod';
-import { expected, MAX_ITEMS, MAX_QUANTITY, productId, quantity } from './fields.js';
+import { amountJson, expected, MAX_ITEMS, MAX_QUANTITY, productId, quantity, timestampJson, uuidJson } from './fields.js';
 
 export const ORDER_STATUSES = ['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -8,7 +8,7 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 /** The message the contract gives when the name or every product is missing. */
 export const ORDER_REQUIRED_MESSAGE = 'customer_name and product_ids required';
 
-const customerName = z.string(expected('a string')).trim().min(1, 'must not be blank').max(200, 'must be at most 200 characters');
+const customerName = text({ max: 200 });
 
 export const orderItemInput = z.strictObject({ product_id: productId, quantity }, expected('an object'));
 
@@ -57,32 +57,32 @@ export function orderLines(body: Pick<OrderCreate, 'product_ids' | 'items'>): { 
 export const orderItemJson = z.object({
   product_id: z.number().int(),
   name: z.string().nullable().meta({ description: 'null when the product could not be looked up' }),
-  unit_price: z.string().nullable().meta({ description: 'price when the order was placed; null when unknown' }),
+  unit_price: amountJson.nullable().meta({ description: 'price when the order was placed; null when unknown' }),
   quantity: z.number().int(),
-  line_total: z.string().nullable(),
+  line_total: amountJson.nullable(),
 });
 export type OrderItemJson = z.infer<typeof orderItemJson>;
 
 export const orderStatusChangeJson = z.object({
   from: z.enum(ORDER_STATUSES).nullable(),
   to: z.enum(ORDER_STATUSES),
-  at: z.string(),
+  at: timestampJson,
   by: z.string(),
   reason: z.string().nullable(),
 });
 export type OrderStatusChangeJson = z.infer<typeof orderStatusChangeJson>;
 
 export const orderJson = z.object({
-  id: z.string(),
+  id: uuidJson,
   customer_name: z.string(),
   user_id: z.string().nullable(),
   items: z.array(orderItemJson),
-  total_amount: z.string().nullable().meta({ description: 'null only for an order cancelled before every price was known' }),
+  total_amount: amountJson.nullable().meta({ description: 'null only for an order cancelled before every price was known' }),
   status: z.enum(ORDER_STATUSES),
   cancellation_reason: z.string().nullable(),
   payment_status: z.enum(['COMPLETED', 'FAILED', 'REFUNDED']).nullable(),
-  created_at: z.string(),
-  updated_at: z.string(),
+  created_at: timestampJson,
+  updated_at: timestampJson,
   status_history: z.array(orderStatusChangeJson),
 });
 export type OrderJson = z.infer<typeof orderJson>;
@@ -101,11 +101,7 @@ export type OrderListQuery = z.infer<typeof orderListQuery>;
 export const orderCancelBody = z
   .strictObject(
     {
-      reason: z
-        .string(expected('a string'))
-        .trim()
-        .min(1, 'must not be blank')
-        .max(500, 'must be at most 500 characters')
+      reason: text({ max: 500, multiline: true })
         .optional()
         .meta({ description: 'why; default "Cancelled by customer" or "Cancelled by admin"' }),
     },

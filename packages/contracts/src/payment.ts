@@ -1,6 +1,6 @@
-import { parseMoney } from '@order-system/platform';
+import { parseMoney, text } from '@order-system/platform';
 import { z } from 'zod';
-import { expected, uuid } from './fields.js';
+import { amountJson, expected, timestampJson, uuid, uuidJson } from './fields.js';
 
 /**
  * COMPLETED: charged. FAILED: declined, nothing charged (a new charge may process it again).
@@ -31,23 +31,20 @@ export type PaymentRequest = z.infer<typeof paymentBody>;
 
 /** The optional body of a refund or a void: nothing, `{}` or `{"reason": "..."}` (the reason is logged). */
 export const paymentActionBody = z
-  .strictObject(
-    { reason: z.string(expected('a string')).trim().max(500, 'must be at most 500 characters').optional() },
-    expected('a JSON object'),
-  )
+  .strictObject({ reason: text({ max: 500, required: false, multiline: true }).optional() }, expected('a JSON object'))
   .optional();
 
 export type PaymentActionRequest = z.infer<typeof paymentActionBody>;
 
 /** The payment as the payment service answers it. */
 export const paymentJson = z.object({
-  id: z.string(),
-  order_id: z.string(),
-  amount: z.string(),
+  id: uuidJson,
+  order_id: uuidJson,
+  amount: amountJson,
   status: z.enum(PAYMENT_STATUSES),
-  created_at: z.string(),
-  updated_at: z.string(),
-  refunded_at: z.string().nullable(),
+  created_at: timestampJson,
+  updated_at: timestampJson,
+  refunded_at: timestampJson.nullable(),
 });
 export type PaymentJson = z.infer<typeof paymentJson>;
 
@@ -59,9 +56,9 @@ export type PaymentJson = z.infer<typeof paymentJson>;
 export const paymentConflictJson = z.object({
   error: z.string(),
   code: z.string(),
-  payment_id: z.string(),
-  order_id: z.string(),
-  amount: z.string(),
+  payment_id: uuidJson,
+  order_id: uuidJson,
+  amount: amountJson,
   status: z.enum(PAYMENT_STATUSES),
 });
 export type PaymentConflictJson = z.infer<typeof paymentConflictJson>;

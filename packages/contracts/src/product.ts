@@ -1,9 +1,10 @@
-import { positiveMoneyCents } from '@order-system/platform';
+import { positiveMoneyCents, text } from '@order-system/platform';
 import { z } from 'zod';
-import { expected, MAX_ITEMS, MAX_STOCK, productId, quantity, uuid } from './fields.js';
+import { amountJson, expected, MAX_ITEMS, MAX_STOCK, productId, quantity, timestampJson, uuid, uuidJson } from './fields.js';
 
-const name = z.string(expected('a string')).trim().min(1, 'must not be blank').max(200, 'must be at most 200 characters');
-const description = z.string(expected('a string')).max(2000, 'must be at most 2000 characters');
+const name = text({ max: 200 });
+// Kept as written (not trimmed), and it may be empty.
+const description = text({ max: 2000, required: false, trim: false, multiline: true });
 const stock = z
   .number(expected('an integer'))
   .int('must be an integer')
@@ -27,10 +28,10 @@ export const productJson = z.object({
   id: z.number().int(),
   name: z.string(),
   description: z.string(),
-  price: z.string(),
+  price: amountJson,
   stock: z.number().int(),
-  created_at: z.string(),
-  updated_at: z.string(),
+  created_at: timestampJson,
+  updated_at: timestampJson,
 });
 export type ProductJson = z.infer<typeof productJson>;
 
@@ -49,18 +50,19 @@ export const reservationBody = z.strictObject(
 export type ReservationRequest = z.infer<typeof reservationBody>;
 
 export const reservationJson = z.object({
-  reservation_id: z.string(),
+  reservation_id: uuidJson,
   status: z.enum(['ACTIVE', 'RELEASED']),
-  items: z.array(z.object({ product_id: z.number().int(), quantity: z.number().int(), unit_price: z.string(), name: z.string() })),
-  created_at: z.string(),
-  released_at: z.string().nullable(),
+  items: z.array(z.object({ product_id: z.number().int(), quantity: z.number().int(), unit_price: amountJson, name: z.string() })),
+  created_at: timestampJson,
+  released_at: timestampJson.nullable(),
 });
 export type ReservationJson = z.infer<typeof reservationJson>;
 
 export const tokenBody = z.strictObject(
   {
-    username: z.string(expected('a string')).min(1, 'must not be empty').max(200),
-    password: z.string(expected('a string')).min(1, 'must not be empty').max(200),
+    username: text({ max: 200, trim: false }),
+    // Any characters but control characters; compared as they are, so never trimmed.
+    password: text({ max: 200, trim: false, required: false, multiline: true }).min(1, 'must not be empty'),
   },
   expected('a JSON object'),
 );

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { hardeningConfigShape } from './http/hardening-config.js';
 
 /** The development secret from .env.example. A service refuses to start with it in production. */
 export const EXAMPLE_JWT_SECRET = 'dev-only-insecure-jwt-secret-change-me';
@@ -22,6 +23,7 @@ export const baseConfigSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   /** Connections of the PostgreSQL pool of one process (DATABASE_URL=postgresql://…); unused on SQLite. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  ...hardeningConfigShape,
 });
 
 export const portSchema = port;

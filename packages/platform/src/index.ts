@@ -1,13 +1,16 @@
 export { authenticate, requireRole } from './auth/middleware.js';
 export {
   ACCESS_TOKEN_TTL_SECONDS,
+  CLOCK_SKEW_SECONDS,
   type Claims,
   createTokenService,
+  DEFAULT_MAX_TOKEN_TTL_SECONDS,
   REFRESH_TOKEN_TTL_SECONDS,
   ROLES,
   type Role,
   SERVICE_TOKEN_TTL_SECONDS,
   type TokenService,
+  type TokenServiceOptions,
   type TokenType,
 } from './auth/tokens.js';
 export { baseConfigSchema, ConfigError, databaseFileFromUrl, EXAMPLE_JWT_SECRET, loadConfig, portSchema } from './config.js';
@@ -25,10 +28,29 @@ export * from './errors.js';
 export { createServiceApp, type ReadinessReport, type ServiceAppOptions } from './http/create-app.js';
 export { errorHandler, toAppError } from './http/error-handler.js';
 export { assertIntegerLiterals, keysWithNonIntegerLiterals } from './http/integer-literals.js';
-export { buildOpenApi, type OperationSpec } from './http/openapi.js';
+export { type Counter, ServiceMetrics, UNMATCHED_ROUTE } from './http/metrics.js';
+export {
+  type Access,
+  type ApiSpec,
+  buildOpenApi,
+  exampleProblems,
+  type HttpMethod,
+  type OperationSpec,
+  type ParameterSpec,
+  type PathsSpec,
+  type ResponseSpec,
+} from './http/openapi.js';
 export { type Pagination, paginationQuery, setPaginationHeaders } from './http/pagination.js';
+export {
+  type AttemptLimit,
+  type AttemptLimiter,
+  clientAddress,
+  createAttemptLimiter,
+  generalRateLimit,
+} from './http/rate-limit.js';
 export { REQUEST_ID_HEADER, requestIdFrom } from './http/request-id.js';
-export { defineRoute, type RouteHandlers } from './http/route.js';
+export { PROBE_PATHS, requestLogLevel } from './http/request-log.js';
+export { defineRoute, type RouteHandlers, type RouteOptions } from './http/route.js';
 export { parseOrThrow, zodDetails } from './http/validate.js';
 export { runMain } from './lifecycle/run-main.js';
 export { serve } from './lifecycle/serve.js';
@@ -36,3 +58,4 @@ export { type ServiceDefinition, startService } from './lifecycle/start-service.
 export { createLogger, type Logger } from './logger.js';
 export { formatCents, MAX_AMOUNT_CENTS, moneyCents, parseMoney, positiveMoneyCents } from './money.js';
 export { Mutex } from './mutex.js';
+export { isBlank, type TextOptions, text, wellFormed } from './text.js';

@@ -7,13 +7,26 @@ export interface LoggerOptions {
   level: string;
 }
 
-/** One logger factory: JSON lines with ISO timestamps, `service` on every line, errors as `{ err }`. */
+/**
+ * One logger factory: JSON lines with ISO timestamps, `service` on every line, errors as `{ err }`.
+ * Always JSON, also on a terminal: `npm start` makes the lines readable for people (pino-pretty),
+ * and everything else (Docker, log shippers, tests) reads JSON.
+ *
+ * Lines are written synchronously to stdout. pino's default asynchronous stream flushes what is
+ * still queued when the process exits, and when stdout is a pipe whose reader is gone (the
+ * launcher was killed, a log shipper died) that flush retries EPIPE forever: the service would
+ * spin at full CPU instead of exiting. A synchronous write fails once, and pino then drops the
+ * lines that follow.
+ */
 export function createLogger({ service, level }: LoggerOptions): Logger {
-  return pino({
-    level,
-    base: { service },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
-  });
+  return pino(
+    {
+      level,
+      base: { service },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+    },
+    pino.destination({ dest: 1, sync: true }),
+  );
 }

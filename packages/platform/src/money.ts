@@ -33,14 +33,20 @@ export function parseMoney(value: unknown): MoneyParseResult {
 }
 
 /** A zod schema turning a money input into integer cents (>= 0). */
-export const moneyCents = z.unknown().transform((value, ctx) => {
-  const parsed = parseMoney(value);
-  if (!parsed.ok) {
-    ctx.addIssue({ code: 'custom', message: parsed.message });
-    return z.NEVER;
-  }
-  return parsed.cents;
-});
+export const moneyCents = z
+  .unknown()
+  .transform((value, ctx) => {
+    const parsed = parseMoney(value);
+    if (!parsed.ok) {
+      ctx.addIssue({ code: 'custom', message: parsed.message });
+      return z.NEVER;
+    }
+    return parsed.cents;
+  })
+  .meta({
+    type: ['string', 'number'],
+    description: 'A decimal string or a number with at most two decimal places, at most 999999.99, e.g. "49.90"',
+  });
 
 /** A zod schema for a strictly positive money input, as integer cents. */
 export const positiveMoneyCents = moneyCents.refine((cents) => cents > 0, 'must be greater than 0');

@@ -27,11 +27,15 @@ export interface ServiceProcess {
  * (PORT=0), and resolves once it logs the port it listens on.
  */
 export async function startServiceProcess(name: ServiceName, env: Record<string, string>): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, join(REPO_ROOT, 'services', name, 'src', 'main.ts')], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@order-system/source', '--import', TSX_LOADER, join(REPO_ROOT, 'services', name, 'src', 'main.ts')],
+    {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const logs: Record<string, unknown>[] = [];
   const stderr: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));

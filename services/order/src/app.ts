@@ -13,6 +13,9 @@ export function createApp(deps: OrderDeps): Express {
     logger: deps.logger,
     readiness: deps.readiness,
     routes,
+    metrics: deps.metrics,
     openapi: orderOpenApi,
+    http: deps.config,
+    tokens: deps.tokens,
   });
 }

@@ -6,6 +6,7 @@ import {
   type Logger,
   openDatabase,
   type ReadinessReport,
+  ServiceMetrics,
   type TokenService,
 } from '@order-system/platform';
 import type { OrderConfig } from './config.js';
@@ -39,6 +40,7 @@ export interface OrderDeps {
   logger: Logger;
   prisma: PrismaClient;
   tokens: TokenService;
+  metrics: ServiceMetrics;
   orders: OrdersService;
   lifecycle: OrderLifecycleService;
   recovery: RecoveryJob;
@@ -56,7 +58,8 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
     poolSize: config.DATABASE_POOL_SIZE,
     logger,
   });
-  const tokens = createTokenService(config.JWT_SECRET);
+  const tokens = createTokenService(config.JWT_SECRET, { maxTtlSeconds: config.JWT_MAX_TTL_SECONDS });
+  const metrics = new ServiceMetrics();
   const upstream = { timeoutMs: config.UPSTREAM_TIMEOUT_MS, retryBaseDelayMs: config.RETRY_BASE_DELAY_MS, tokens };
   const productHttp = createUpstreamClient({
     ...upstream,
@@ -100,6 +103,7 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
     logger,
     prisma,
     tokens,
+    metrics,
     orders,
     creation: new OrderCreationService(
       orders,
@@ -108,6 +112,10 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
         logger,
         kind === 'postgresql' ? { orders: inFlight, claimLifetimeMs: config.ORDER_LEASE_TTL_MS } : undefined,
       ),
+      metrics.counter('orders_total', 'Orders placed (Idempotency-Key replays not counted), by final status and failure code', [
+        'status',
+        'code',
+      ]),
     ),
     lifecycle: new OrderLifecycleService(repository, compensation, inFlight),
     recovery,

@@ -1,86 +1,300 @@
-import { orderCancelBody, orderCreateBody, orderJson, orderStatusBody } from '@order-system/contracts';
-import { buildOpenApi } from '@order-system/platform';
+import { orderCancelBody, orderCreateBody, orderJson, orderListQuery, orderOutcomeJson, orderStatusBody } from '@order-system/contracts';
+import { type ApiSpec, buildOpenApi, type ParameterSpec } from '@order-system/platform';
 import { z } from 'zod';
 
-export const orderOpenApi = buildOpenApi(
-  'Order service',
-  'Orders and the create-order workflow: price lookup, stock reservation, payment. Amounts are decimal strings. ' +
+const orderList = z.array(orderJson);
+
+const ORDER_ID = '3f0c8a52-1d7e-4c1b-9b2e-6a4f5d3c2b1a';
+const T0 = '2026-12-01T10:00:00.000Z';
+const T1 = '2026-12-01T10:00:01.000Z';
+const T2 = '2026-12-02T09:00:00.000Z';
+
+const paid = {
+  id: ORDER_ID,
+  customer_name: 'Alice',
+  user_id: null,
+  items: [{ product_id: 1, name: 'Keyboard', unit_price: '49.90', quantity: 2, line_total: '99.80' }],
+  total_amount: '99.80',
+  status: 'PAID',
+  cancellation_reason: null,
+  payment_status: 'COMPLETED',
+  created_at: T0,
+  updated_at: T1,
+  status_history: [
+    { from: null, to: 'PENDING', at: T0, by: 'system', reason: null },
+    { from: 'PENDING', to: 'PAID', at: T1, by: 'system', reason: null },
+  ],
+};
+const cancelledAs = (reason: string, extra: Record<string, unknown> = {}) => ({
+  ...paid,
+  status: 'CANCELLED',
+  cancellation_reason: reason,
+  payment_status: null,
+  status_history: [paid.status_history[0], { from: 'PENDING', to: 'CANCELLED', at: T1, by: 'system', reason }],
+  ...extra,
+});
+/** Refused before its reservation succeeded: nothing was reserved, so no price was taken. */
+const unpriced = {
+  items: [{ product_id: 1, name: null, unit_price: null, quantity: 2, line_total: null }],
+  total_amount: null,
+};
+const outcome = (order: object, code: string, error: string) => ({ ...order, error, code });
+const shipped = {
+  ...paid,
+  status: 'SHIPPED',
+  updated_at: T2,
+  status_history: [...paid.status_history, { from: 'PAID', to: 'SHIPPED', at: T2, by: 'admin', reason: null }],
+};
+const cancelledByAdmin = {
+  ...paid,
+  status: 'CANCELLED',
+  cancellation_reason: 'Cancelled by admin',
+  payment_status: 'REFUNDED',
+  updated_at: T2,
+  status_history: [...paid.status_history, { from: 'PAID', to: 'CANCELLED', at: T2, by: 'admin', reason: 'Cancelled by admin' }],
+};
+
+const orderId: ParameterSpec = {
+  description: 'Order id (a malformed one is a 404)',
+  schema: { type: 'string', format: 'uuid' },
+  example: ORDER_ID,
+};
+const validation = (error: string, details: Record<string, string[]>) => ({ error, code: 'validation_failed', details });
+const notFound = {
+  description: 'Order not found (also for a malformed id, and for another customer’s order)',
+  schema: 'Error',
+  example: { error: 'Order not found', code: 'not_found' },
+} as const;
+const invalidTransition = (from: string, error: string) => ({
+  error,
+  code: 'invalid_status_transition',
+  order_status: from,
+});
+
+export const orderApi: ApiSpec = {
+  service: 'order',
+  title: 'Order service',
+  description:
+    'Orders and the create-order workflow: price lookup, stock reservation, payment. Amounts are decimal strings. ' +
     'An order that is not paid is answered with its JSON plus `error` and `code`. Orders left half done by a crash or an ' +
     'outage are finished or compensated by a recovery job (at start and periodically).',
-  {
+  port: 8000,
+  ready: { checks: ['database', 'product_service', 'payment_service'] },
+  schemas: {
+    OrderCreate: orderCreateBody,
+    Order: orderJson,
+    OrderOutcome: orderOutcomeJson,
+    OrderList: orderList,
+    OrderCancel: orderCancelBody,
+    OrderStatusUpdate: orderStatusBody,
+  },
+  paths: {
     '/api/orders/': {
       get: {
-        summary: 'List orders, newest first (X-Total-Count, Link): a customer sees their own, an admin every order',
-        auth: 'customer or admin',
-        query: {
-          status: 'PENDING, PAID, SHIPPED, DELIVERED or CANCELLED',
-          limit: '1-100, default 100',
-          offset: 'default 0',
+        operationId: 'listOrders',
+        summary: 'List orders, newest first: a customer sees their own, an admin every order',
+        access: { roles: 'customer or admin' },
+        query: orderListQuery,
+        responses: {
+          200: {
+            description: 'a page of orders; the total in X-Total-Count, the pages in Link',
+            schema: orderList,
+            headers: ['X-Total-Count', 'Link'],
+            example: [paid],
+          },
+          400: {
+            description: 'a bad status, limit or offset, or an unknown query parameter',
+            schema: 'Error',
+            example: validation('Validation failed', { status: ['must be one of PENDING, PAID, SHIPPED, DELIVERED, CANCELLED'] }),
+          },
         },
-        response: z.array(orderJson),
-        responses: { 200: 'orders', 400: 'bad status, limit or offset', 401: 'no or invalid token', 403: 'not a customer or admin' },
       },
       post: {
-        summary: 'Place an order (product_ids or items); a customer token binds it to that customer',
-        auth: 'optional; customer binds the order',
-        body: orderCreateBody,
-        response: orderJson,
+        operationId: 'createOrder',
+        summary: 'Place an order: price, reserve the stock, charge; every outcome is recorded',
+        description:
+          'Give `product_ids` (each id once is quantity 1, repeats add up) or `items`. A customer token binds the order ' +
+          'to that customer (`user_id`). With an `Idempotency-Key`, the same key and body replay the first answer ' +
+          '(`Idempotent-Replayed: true`), another body is a 422, and a repeat while the first runs is a 409.',
+        access: { optional: 'a customer token binds the order to the customer' },
+        headers: {
+          'Idempotency-Key': {
+            description: 'Makes a retry safe (Stripe semantics): 1-255 printable ASCII characters without spaces, kept 24 hours',
+            schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7E]{1,255}$' },
+            example: 'order-alice-0001',
+          },
+        },
+        body: {
+          schema: orderCreateBody,
+          examples: {
+            items: { summary: 'items with quantities', value: { customer_name: 'Alice', items: [{ product_id: 1, quantity: 2 }] } },
+            product_ids: { summary: 'product ids (a repeat adds one)', value: { customer_name: 'Alice', product_ids: [1, 1] } },
+          },
+        },
         responses: {
-          201: 'paid',
-          202:
-            'payment outcome not known yet (the charge timed out and the payment could neither be found nor voided): the ' +
-            'order stays PENDING and keeps its stock; the order plus error and code payment_pending',
-          400: 'validation failed (no order), or the order recorded CANCELLED: product_not_found, out_of_stock, payment_failed',
-          401: 'invalid token',
-          503:
-            'the order recorded CANCELLED: product_service_unavailable, payment_service_unavailable (after an unclear ' +
-            'charge, only once the payment service has voided the order’s payment, so a late charge is refused)',
+          201: {
+            description: 'PAID: reserved and charged',
+            schema: orderJson,
+            headers: ['Location', 'Idempotent-Replayed'],
+            example: paid,
+          },
+          202: {
+            description:
+              'payment_pending: the charge timed out and its outcome could not be learnt; the order stays PENDING with its ' +
+              'stock until the recovery job decides it',
+            schema: orderOutcomeJson,
+            headers: ['Location', 'Idempotent-Replayed'],
+            example: outcome(
+              { ...paid, status: 'PENDING', payment_status: null, updated_at: T0, status_history: [paid.status_history[0]] },
+              'payment_pending',
+              'The payment could not be confirmed yet; the order stays PENDING until its outcome is known',
+            ),
+          },
+          400: {
+            description:
+              'Either no order was recorded (validation_failed, invalid_idempotency_key), or the order was recorded CANCELLED ' +
+              'and comes back with `error` and `code`: product_not_found, out_of_stock (both without prices: nothing was ' +
+              'reserved), amount_too_large (the total would pass 999999.99; the stock released), payment_failed',
+            schema: [orderOutcomeJson, 'Error'],
+            headers: ['Location', 'Idempotent-Replayed'],
+            examples: {
+              required: {
+                summary: 'no name or no products: nothing recorded',
+                value: validation('customer_name and product_ids required', { product_ids: ['is required (or items)'] }),
+              },
+              product_not_found: {
+                summary: 'an unknown product: recorded CANCELLED',
+                value: outcome(
+                  cancelledAs('Product 2 not found', { ...unpriced, items: [{ ...unpriced.items[0], product_id: 2, quantity: 1 }] }),
+                  'product_not_found',
+                  'Product 2 not found',
+                ),
+              },
+              out_of_stock: {
+                summary: 'not enough stock: recorded CANCELLED, nothing reserved',
+                value: outcome(cancelledAs('Product 1 is out of stock', unpriced), 'out_of_stock', 'Product 1 is out of stock'),
+              },
+              amount_too_large: {
+                summary: 'the total would pass 999999.99: recorded CANCELLED, the stock released, nothing charged',
+                value: outcome(
+                  cancelledAs('The order total must not exceed 999999.99'),
+                  'amount_too_large',
+                  'The order total must not exceed 999999.99',
+                ),
+              },
+              payment_failed: {
+                summary: 'the payment failed (or kept failing after 3 attempts): recorded CANCELLED, stock released',
+                value: outcome(cancelledAs('Payment failed', { payment_status: 'FAILED' }), 'payment_failed', 'Payment failed'),
+              },
+            },
+          },
+          409: {
+            description: 'idempotency_key_in_progress: the first request with this key is still running; retry later',
+            schema: 'Error',
+            example: {
+              error: 'A request with this Idempotency-Key is still being processed; retry later',
+              code: 'idempotency_key_in_progress',
+            },
+          },
+          422: {
+            description: 'idempotency_key_reused: this Idempotency-Key was used with another body',
+            schema: 'Error',
+            example: { error: 'This Idempotency-Key was already used with another request body', code: 'idempotency_key_reused' },
+          },
+          503: {
+            description:
+              'The order was recorded CANCELLED because a service could not be reached: product_service_unavailable, ' +
+              'payment_service_unavailable (after an unclear charge, only once the payment was voided, so a late charge is refused)',
+            schema: orderOutcomeJson,
+            headers: ['Location', 'Idempotent-Replayed'],
+            example: outcome(cancelledAs('Payment service unavailable'), 'payment_service_unavailable', 'Payment service unavailable'),
+          },
         },
       },
     },
     '/api/orders/{id}/': {
       get: {
+        operationId: 'getOrder',
         summary: 'Get an order with its items, payment status and status history',
-        auth: 'none for an anonymous order; owner or admin otherwise',
-        response: orderJson,
-        responses: { 200: 'order', 404: 'Order not found (also for a malformed id or another customer’s order)' },
+        description:
+          'No token is needed for an order placed without a customer token (its id is the capability); an order placed ' +
+          'with a customer token is shown to that customer and to admins only.',
+        access: { optional: 'needed for an order placed with a customer token: its owner or an admin' },
+        params: { id: orderId },
+        responses: { 200: { description: 'the order', schema: orderJson, example: paid }, 404: notFound },
       },
     },
     '/api/orders/{id}/cancel/': {
       post: {
-        summary:
-          'Cancel a PENDING or PAID order: recorded CANCELLED first, then the payment refunded (or, when there is none, ' +
-          'voided, so that a charge still on its way is refused) and the stock released. ' +
-          'Cancelling a CANCELLED order changes nothing (200) and retries a refund still owed',
-        auth: 'the customer who placed it, or admin (an anonymous order: admin only)',
-        body: orderCancelBody,
-        response: orderJson,
+        operationId: 'cancelOrder',
+        summary: 'Cancel a PENDING or PAID order: refunded when charged, stock released',
+        description:
+          'Recorded CANCELLED first, then the payment is refunded (or, when there is none, voided, so that a charge still on ' +
+          'its way is refused) and the stock released. Cancelling a CANCELLED order changes nothing (200) and retries a ' +
+          'refund still owed. The owner (the customer whose token placed it) or an admin; an anonymous order: admin only.',
+        access: { roles: 'customer (the owner) or admin' },
+        params: { id: orderId },
+        body: {
+          schema: orderCancelBody,
+          description: 'Optional: nothing, `{}` or `{"reason": "..."}`',
+          example: { reason: 'Changed my mind' },
+        },
         responses: {
-          200: 'cancelled (refunded when it was charged, stock released)',
-          202: 'cancelled, but the refund could not be confirmed yet: the order plus error and code refund_pending; retried by the recovery job and by a repeated cancel',
-          400: 'validation failed',
-          401: 'no or invalid token',
-          403: 'a service token, or a customer cancelling an anonymous order',
-          404: 'Order not found (also for a malformed id or another customer’s order)',
-          409: 'invalid_status_transition (SHIPPED or DELIVERED), or order_in_progress (still being placed; retry)',
+          200: { description: 'cancelled (refunded when it was charged, stock released)', schema: orderJson, example: cancelledByAdmin },
+          202: {
+            description:
+              'refund_pending: cancelled and the stock released, but the refund could not be confirmed yet; retried by the ' +
+              'recovery job and by a repeated cancel',
+            schema: orderOutcomeJson,
+            example: outcome(
+              { ...cancelledByAdmin, payment_status: 'COMPLETED' },
+              'refund_pending',
+              'The order is cancelled; its refund could not be confirmed yet and will be retried',
+            ),
+          },
+          400: {
+            description: 'validation failed (an unknown field, a blank or too long reason), or malformed JSON',
+            schema: 'Error',
+            example: validation('Validation failed', { reason: ['must not be blank'] }),
+          },
+          403: {
+            description: 'a service token, a customer cancelling an anonymous order, or a token without the role',
+            schema: 'Error',
+            example: { error: 'An order placed without a customer account can only be cancelled by an admin', code: 'forbidden' },
+          },
+          404: notFound,
+          409: {
+            description: 'invalid_status_transition (SHIPPED or DELIVERED), or order_in_progress (still being placed; retry)',
+            schema: 'Error',
+            example: invalidTransition('SHIPPED', 'Order is SHIPPED; it can no longer be cancelled'),
+          },
         },
       },
     },
     '/api/orders/{id}/status/': {
       patch: {
-        summary: 'Move an order along PAID -> SHIPPED -> DELIVERED; setting the status it already has changes nothing',
-        auth: 'admin',
-        body: orderStatusBody,
-        response: orderJson,
+        operationId: 'setOrderStatus',
+        summary: 'Move an order along PAID -> SHIPPED -> DELIVERED; setting the status it has changes nothing',
+        access: { roles: 'admin' },
+        params: { id: orderId },
+        body: { schema: orderStatusBody, example: { status: 'SHIPPED' } },
         responses: {
-          200: 'the order with its new status',
-          400: 'validation failed (status must be SHIPPED or DELIVERED)',
-          401: 'no or invalid token',
-          403: 'not admin',
-          404: 'Order not found',
-          409: 'invalid_status_transition: not the next status for this order',
+          200: { description: 'the order with its new status', schema: orderJson, example: shipped },
+          400: {
+            description: 'validation failed (status must be SHIPPED or DELIVERED), or malformed JSON',
+            schema: 'Error',
+            example: validation('Validation failed', { status: ['must be SHIPPED or DELIVERED (use /cancel/ to cancel)'] }),
+          },
+          404: notFound,
+          409: {
+            description: 'invalid_status_transition: not the next status of this order (`order_status` is its status)',
+            schema: 'Error',
+            example: invalidTransition('PAID', 'Order is PAID; only a SHIPPED order can become DELIVERED'),
+          },
         },
       },
     },
   },
-);
+};
+
+export const orderOpenApi = buildOpenApi(orderApi);

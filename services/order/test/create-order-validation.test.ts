@@ -270,12 +270,9 @@ describe('service endpoints', () => {
   it('then /openapi.json documents the order endpoints', async () => {
     const res = await request(t.app).get('/openapi.json');
 
-    expect(Object.keys(res.body.paths)).toEqual([
-      '/api/orders/',
-      '/api/orders/{id}/',
-      '/api/orders/{id}/cancel/',
-      '/api/orders/{id}/status/',
-    ]);
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/api/orders/', '/api/orders/{id}/', '/api/orders/{id}/cancel/', '/api/orders/{id}/status/']),
+    );
     expect(res.body.paths['/api/orders/'].post.responses).toHaveProperty('202');
   });
 });

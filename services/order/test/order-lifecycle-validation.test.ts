@@ -218,7 +218,7 @@ describe('POST /api/orders/{id}/cancel/', () => {
     const res = await request(t.app).get(`/api/orders/${UNKNOWN_ID}/cancel/`);
 
     expect(res.status).toBe(405);
-    expect(res.headers.allow).toBe('POST');
+    expect(res.headers.allow).toBe('POST, OPTIONS');
   });
 });
 

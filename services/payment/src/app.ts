@@ -13,6 +13,9 @@ export function createApp(deps: PaymentDeps): Express {
     logger: deps.logger,
     readiness: deps.readiness,
     routes,
+    metrics: deps.metrics,
     openapi: paymentOpenApi,
+    http: deps.config,
+    tokens: deps.tokens,
   });
 }

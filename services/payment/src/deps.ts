@@ -4,13 +4,14 @@ import {
   type Logger,
   openDatabase,
   type ReadinessReport,
+  ServiceMetrics,
   type TokenService,
 } from '@order-system/platform';
 import type { PaymentConfig } from './config.js';
 import { PAYMENT_DATABASE } from './database.js';
 import type { PrismaClient } from './generated/prisma/client.js';
 import { PaymentsRepository } from './payments/payments.repository.js';
-import { PaymentsService } from './payments/payments.service.js';
+import { CHARGE_OUTCOMES, PaymentsService, REFUND_OUTCOMES, VOID_OUTCOMES } from './payments/payments.service.js';
 import { type ProcessorOptions, SimulatedProcessor } from './payments/processor.js';
 
 export { MIGRATIONS_DIR, POSTGRESQL_MIGRATIONS_DIR } from './database.js';
@@ -20,6 +21,7 @@ export interface PaymentDeps {
   logger: Logger;
   prisma: PrismaClient;
   tokens: TokenService;
+  metrics: ServiceMetrics;
   payments: PaymentsService;
   readiness: () => Promise<ReadinessReport>;
   close: () => Promise<void>;
@@ -40,12 +42,19 @@ export async function createDeps(config: PaymentConfig, logger: Logger, override
     latencyMs: config.PAYMENT_LATENCY_MS,
     ...overrides,
   });
+  const metrics = new ServiceMetrics();
+  const byOutcome = (outcomes: readonly string[]) => outcomes.map((outcome) => ({ outcome }));
   return {
     config,
     logger,
     prisma,
-    tokens: createTokenService(config.JWT_SECRET),
-    payments: new PaymentsService(new PaymentsRepository(prisma), processor, logger),
+    tokens: createTokenService(config.JWT_SECRET, { maxTtlSeconds: config.JWT_MAX_TTL_SECONDS }),
+    metrics,
+    payments: new PaymentsService(new PaymentsRepository(prisma), processor, logger, {
+      charges: metrics.counter('payments_total', 'Charge requests, by outcome', ['outcome'], byOutcome(CHARGE_OUTCOMES)),
+      refunds: metrics.counter('payment_refunds_total', 'Refund requests, by outcome', ['outcome'], byOutcome(REFUND_OUTCOMES)),
+      voids: metrics.counter('payment_voids_total', 'Void requests, by outcome', ['outcome'], byOutcome(VOID_OUTCOMES)),
+    }),
     readiness: async () => {
       const database = await checkDatabase(prisma);
       return { ready: database === 'ok', checks: { database } };

@@ -1,75 +1,172 @@
-import { paymentActionBody, paymentBody, paymentJson } from '@order-system/contracts';
-import { buildOpenApi } from '@order-system/platform';
+import { paymentActionBody, paymentBody, paymentConflictJson, paymentJson } from '@order-system/contracts';
+import { type ApiSpec, buildOpenApi, type ParameterSpec } from '@order-system/platform';
 
-export const paymentOpenApi = buildOpenApi(
-  'Payment service',
-  'One payment per order, its refund, and its void (a tombstone that keeps a late charge from landing). ' +
-    'Amounts are decimal strings. ' +
-    'PAYMENT_FAILURE_RATE makes that share of charges answer 503 before anything is stored; ' +
+const ORDER_ID = '3f0c8a52-1d7e-4c1b-9b2e-6a4f5d3c2b1a';
+const PAYMENT_ID = '9b2d7e41-6c3a-4f8e-a1d5-2e7c9b0f4a63';
+const AT = '2026-12-01T10:00:01.000Z';
+const completed = {
+  id: PAYMENT_ID,
+  order_id: ORDER_ID,
+  amount: '99.80',
+  status: 'COMPLETED',
+  created_at: AT,
+  updated_at: AT,
+  refunded_at: null,
+};
+const refunded = { ...completed, status: 'REFUNDED', updated_at: '2026-12-01T11:00:00.000Z', refunded_at: '2026-12-01T11:00:00.000Z' };
+const voided = { ...completed, amount: '0.00', status: 'VOIDED' };
+const charged = (code: string, error: string, status: string) => ({
+  error,
+  code,
+  payment_id: PAYMENT_ID,
+  order_id: ORDER_ID,
+  amount: '99.80',
+  status,
+});
+
+const orderId: ParameterSpec = {
+  description: 'The id of the order the payment is for (a malformed one is a 404)',
+  schema: { type: 'string', format: 'uuid' },
+  example: ORDER_ID,
+};
+const actionBody = {
+  schema: paymentActionBody,
+  description: 'Optional: nothing, `{}` or `{"reason": "..."}` (the reason is logged)',
+  example: { reason: 'Order cancelled by the customer' },
+};
+const validation = (details: Record<string, string[]>) => ({ error: 'Validation failed', code: 'validation_failed', details });
+const notFound = {
+  description: 'Payment not found',
+  schema: 'Error',
+  example: { error: 'Payment not found', code: 'payment_not_found' },
+} as const;
+
+export const paymentApi: ApiSpec = {
+  service: 'payment',
+  title: 'Payment service',
+  description:
+    'One payment per order, its refund, and its void (a tombstone that keeps a late charge from landing). Amounts ' +
+    'are decimal strings. PAYMENT_FAILURE_RATE makes that share of charges answer 503 before anything is stored; ' +
     'PAYMENT_LATENCY_MS delays each charge answer after the payment is stored.',
-  {
+  port: 8002,
+  ready: { checks: ['database'] },
+  schemas: {
+    PaymentRequest: paymentBody,
+    PaymentAction: paymentActionBody,
+    Payment: paymentJson,
+    PaymentConflict: paymentConflictJson,
+  },
+  paths: {
     '/api/payments/': {
       post: {
+        operationId: 'chargePayment',
         summary: 'Charge an order: COMPLETED when amount > 0, else FAILED. Idempotent on order_id: never two charges',
-        auth: 'service or admin',
-        body: paymentBody,
-        response: paymentJson,
+        access: { roles: 'service or admin' },
+        body: { schema: paymentBody, example: { order_id: ORDER_ID, amount: '99.80' } },
         responses: {
-          201: 'processed: a new payment, or a FAILED one processed again in place (same id)',
-          200: 'the order is already paid with this amount; nothing was charged',
-          400: 'validation failed',
-          401: 'no valid token',
-          403: 'neither service nor admin',
-          409:
-            'payment_amount_mismatch: already paid with another amount; payment_refunded: the payment was refunded; ' +
-            'payment_voided: the payment was voided, nothing was charged',
-          503: 'payment_processor_unavailable (injected fault); nothing was stored',
+          200: { description: 'the order is already paid with this amount; nothing was charged', schema: paymentJson, example: completed },
+          201: {
+            description: 'processed: a new payment, or a FAILED one processed again in place (same id); Location is its URL',
+            schema: paymentJson,
+            headers: ['Location'],
+            examples: {
+              completed: { summary: 'amount > 0: charged', value: completed },
+              failed: { summary: 'amount 0: declined, nothing charged', value: { ...completed, amount: '0.00', status: 'FAILED' } },
+            },
+          },
+          400: { description: 'validation failed, or malformed JSON', schema: 'Error', example: validation({ amount: ['is required'] }) },
+          409: {
+            description:
+              'payment_amount_mismatch: already paid with another amount; payment_refunded: the payment was refunded; ' +
+              'payment_voided: the payment was voided, nothing was charged',
+            schema: 'Error',
+            example: {
+              error: 'This order is already paid with another amount (99.80); nothing was charged',
+              code: 'payment_amount_mismatch',
+              payment_id: PAYMENT_ID,
+              order_id: ORDER_ID,
+            },
+          },
+          503: {
+            description: 'payment_processor_unavailable (the PAYMENT_FAILURE_RATE fault); nothing was stored',
+            schema: 'Error',
+            headers: ['Retry-After'],
+            example: { error: 'Payment processor unavailable', code: 'payment_processor_unavailable' },
+          },
         },
       },
     },
     '/api/payments/{order_id}/': {
       get: {
+        operationId: 'getPayment',
         summary: "Get an order's payment (a VOIDED one is a tombstone: nothing was charged)",
-        response: paymentJson,
-        responses: { 200: 'payment', 404: 'Payment not found (also for a malformed order id)' },
+        access: { public: true },
+        params: { order_id: orderId },
+        responses: { 200: { description: 'the payment', schema: paymentJson, example: completed }, 404: notFound },
       },
     },
     '/api/payments/{order_id}/refund/': {
       post: {
-        summary: 'Refund a COMPLETED payment; a repeat answers the same refund. The body is optional',
-        auth: 'service or admin',
-        body: paymentActionBody,
-        response: paymentJson,
+        operationId: 'refundPayment',
+        summary: 'Refund a COMPLETED payment; a repeat answers the same refund',
+        access: { roles: 'service or admin' },
+        params: { order_id: orderId },
+        body: actionBody,
         responses: {
-          200: 'refunded (now or earlier)',
-          400: 'validation failed',
-          401: 'no valid token',
-          403: 'neither service nor admin',
-          404: 'Payment not found',
-          409: 'payment_not_refundable: the payment FAILED or was VOIDED (`status` says which)',
+          200: { description: 'refunded (now or earlier)', schema: paymentJson, example: refunded },
+          400: {
+            description: 'validation failed, or malformed JSON',
+            schema: 'Error',
+            example: validation({ reason: ['must be a string'] }),
+          },
+          404: notFound,
+          409: {
+            description: 'payment_not_refundable: the payment FAILED or was VOIDED (`status` says which)',
+            schema: 'Error',
+            example: {
+              error: 'A failed payment cannot be refunded',
+              code: 'payment_not_refundable',
+              payment_id: PAYMENT_ID,
+              order_id: ORDER_ID,
+              status: 'FAILED',
+            },
+          },
         },
       },
     },
     '/api/payments/{order_id}/void/': {
       post: {
-        summary:
-          "Void the order's payment so that no charge can land on it any more: no payment -> a VOIDED tombstone " +
-          '(amount 0.00); FAILED -> VOIDED in place; a repeat answers the same void. A later charge gets 409 ' +
-          'payment_voided. The body is optional',
-        auth: 'service or admin',
-        body: paymentActionBody,
-        response: paymentJson,
+        operationId: 'voidPayment',
+        summary: "Void the order's payment so that no charge can land on it any more",
+        description:
+          'No payment: a VOIDED tombstone is stored (amount 0.00); FAILED: VOIDED in place; VOIDED: the same answer again. ' +
+          'A later charge gets 409 payment_voided.',
+        access: { roles: 'service or admin' },
+        params: { order_id: orderId },
+        body: actionBody,
         responses: {
-          200: 'voided (now or earlier): nothing was charged and nothing can be',
-          400: 'validation failed',
-          401: 'no valid token',
-          403: 'neither service nor admin',
-          404: 'Payment not found (only for a malformed order id)',
-          409:
-            'payment_completed: the order was charged (refund it instead); payment_refunded: it was charged and ' +
-            'refunded. Both carry payment_id, order_id, amount and status',
+          200: { description: 'voided (now or earlier): nothing was charged and nothing can be', schema: paymentJson, example: voided },
+          400: {
+            description: 'validation failed, or malformed JSON',
+            schema: 'Error',
+            example: validation({ reason: ['must be a string'] }),
+          },
+          404: { ...notFound, description: 'Payment not found (only for a malformed order id)' },
+          409: {
+            description:
+              'payment_completed: the order was charged (refund it instead); payment_refunded: charged and refunded. ' +
+              'Both carry payment_id, order_id, amount and status',
+            schema: paymentConflictJson,
+            example: charged(
+              'payment_completed',
+              'The order was charged; a completed payment cannot be voided (refund it instead)',
+              'COMPLETED',
+            ),
+          },
         },
       },
     },
   },
-);
+};
+
+export const paymentOpenApi = buildOpenApi(paymentApi);

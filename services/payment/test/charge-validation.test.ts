@@ -194,12 +194,12 @@ describe('only a service or an admin may charge', () => {
 
 describe('the HTTP surface', () => {
   it.each([
-    ['put', '/api/payments/', 'POST'],
-    ['get', '/api/payments/', 'POST'],
-    ['delete', `/api/payments/${newOrderId()}/`, 'GET, HEAD'],
-    ['get', `/api/payments/${newOrderId()}/refund/`, 'POST'],
-    ['get', `/api/payments/${newOrderId()}/void/`, 'POST'],
-    ['delete', `/api/payments/${newOrderId()}/void/`, 'POST'],
+    ['put', '/api/payments/', 'POST, OPTIONS'],
+    ['get', '/api/payments/', 'POST, OPTIONS'],
+    ['delete', `/api/payments/${newOrderId()}/`, 'GET, HEAD, OPTIONS'],
+    ['get', `/api/payments/${newOrderId()}/refund/`, 'POST, OPTIONS'],
+    ['get', `/api/payments/${newOrderId()}/void/`, 'POST, OPTIONS'],
+    ['delete', `/api/payments/${newOrderId()}/void/`, 'POST, OPTIONS'],
   ] as const)('when %s %s is called, then 405 with Allow', async (method, path, allow) => {
     const res = await request(t.app)[method](path).set('Authorization', SERVICE);
 
@@ -226,17 +226,21 @@ describe('the HTTP surface', () => {
     const res = await request(t.app).get('/openapi.json');
 
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body.paths)).toEqual([
-      '/api/payments/',
-      '/api/payments/{order_id}/',
-      '/api/payments/{order_id}/refund/',
-      '/api/payments/{order_id}/void/',
-    ]);
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/payments/',
+        '/api/payments/{order_id}/',
+        '/api/payments/{order_id}/refund/',
+        '/api/payments/{order_id}/void/',
+      ]),
+    );
+    const { schemas } = res.body.components;
     const voidOperation = res.body.paths['/api/payments/{order_id}/void/'].post;
     expect(voidOperation.requestBody.required).toBe(false);
-    expect(Object.keys(voidOperation.responses)).toEqual(['200', '400', '401', '403', '404', '409']);
-    expect(voidOperation.responses['200'].content['application/json'].schema.properties.status.enum).toContain('VOIDED');
-    expect(res.body.paths['/api/payments/'].post.requestBody.content['application/json'].schema.required).toEqual(['order_id', 'amount']);
+    expect(Object.keys(voidOperation.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404', '409']));
+    expect(voidOperation.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Payment' });
+    expect(schemas.Payment.properties.status.enum).toContain('VOIDED');
+    expect(schemas.PaymentRequest.required).toEqual(['order_id', 'amount']);
   });
 
   it('when a request id is sent, then it comes back on the response', async () => {

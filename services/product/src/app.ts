@@ -9,7 +9,7 @@ import { reservationsRouter } from './reservations/reservations.router.js';
 export function createApp(deps: ProductDeps): Express {
   const routes = Router();
   routes.use(authenticate(deps.tokens));
-  routes.use(tokenRouter(deps.tokenIssuer));
+  routes.use(tokenRouter(deps.tokenIssuer, deps.logger));
   // Reservations first: /api/products/reservations must not be taken for a product id.
   routes.use(reservationsRouter(deps.reservations));
   routes.use(productsRouter(deps.products));
@@ -18,6 +18,9 @@ export function createApp(deps: ProductDeps): Express {
     logger: deps.logger,
     readiness: deps.readiness,
     routes,
+    metrics: deps.metrics,
     openapi: productOpenApi,
+    http: deps.config,
+    tokens: deps.tokens,
   });
 }

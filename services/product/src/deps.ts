@@ -4,6 +4,7 @@ import {
   type Logger,
   openDatabase,
   type ReadinessReport,
+  ServiceMetrics,
   type TokenService,
 } from '@order-system/platform';
 import { TokenIssuer } from './auth/token.service.js';
@@ -13,7 +14,7 @@ import type { PrismaClient } from './generated/prisma/client.js';
 import { ProductsRepository } from './products/products.repository.js';
 import { ProductsService } from './products/products.service.js';
 import { ReservationsRepository } from './reservations/reservations.repository.js';
-import { ReservationsService } from './reservations/reservations.service.js';
+import { RELEASE_OUTCOMES, RESERVE_OUTCOMES, ReservationsService } from './reservations/reservations.service.js';
 import { seedDemoProducts } from './seed.js';
 
 export { MIGRATIONS_DIR, POSTGRESQL_MIGRATIONS_DIR } from './database.js';
@@ -23,6 +24,7 @@ export interface ProductDeps {
   logger: Logger;
   prisma: PrismaClient;
   tokens: TokenService;
+  metrics: ServiceMetrics;
   products: ProductsService;
   reservations: ReservationsService;
   tokenIssuer: TokenIssuer;
@@ -39,14 +41,29 @@ export async function createDeps(config: ProductConfig, logger: Logger): Promise
   });
   const productsRepository = new ProductsRepository(prisma);
   if (config.SEED_DEMO_PRODUCTS) await seedDemoProducts(productsRepository, logger);
-  const tokens = createTokenService(config.JWT_SECRET);
+  const tokens = createTokenService(config.JWT_SECRET, { maxTtlSeconds: config.JWT_MAX_TTL_SECONDS });
+  const metrics = new ServiceMetrics();
   return {
     config,
     logger,
     prisma,
     tokens,
+    metrics,
     products: new ProductsService(productsRepository),
-    reservations: new ReservationsService(new ReservationsRepository(prisma), logger),
+    reservations: new ReservationsService(new ReservationsRepository(prisma), logger, {
+      reservations: metrics.counter(
+        'reservations_total',
+        'Reservation requests, by outcome',
+        ['outcome'],
+        RESERVE_OUTCOMES.map((outcome) => ({ outcome })),
+      ),
+      releases: metrics.counter(
+        'reservation_releases_total',
+        'Reservation releases, by outcome',
+        ['outcome'],
+        RELEASE_OUTCOMES.map((outcome) => ({ outcome })),
+      ),
+    }),
     tokenIssuer: new TokenIssuer(tokens, { username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD }),
     readiness: async () => {
       const database = await checkDatabase(prisma);

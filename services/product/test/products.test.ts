@@ -241,7 +241,7 @@ describe('common behaviour', () => {
   it('when the method is wrong, then 405 with Allow', async () => {
     const res = await request(t.app).delete('/api/products/');
     expect(res.status).toBe(405);
-    expect(res.headers.allow).toBe('GET, HEAD, POST');
+    expect(res.headers.allow).toBe('GET, HEAD, POST, OPTIONS');
     expect(res.body.code).toBe('method_not_allowed');
   });
 

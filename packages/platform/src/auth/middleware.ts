@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
 import type { Claims, Role, TokenService } from './tokens.js';
 
@@ -10,7 +10,8 @@ declare global {
   }
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9\-_.]+)$/;
+// RFC 7235: the scheme is case-insensitive (`bearer` is as good as `Bearer`).
+const BEARER = /^Bearer +([A-Za-z0-9\-_.]+)$/i;
 
 /**
  * Reads `Authorization: Bearer <jwt>` when present and sets `req.auth`. A header that is
@@ -23,6 +24,12 @@ export function authenticate(tokens: TokenService): RequestHandler {
       next();
       return;
     }
+    // Node keeps the first of several Authorization headers and drops the others; a proxy in front
+    // may read another one. Which caller this is must not be ambiguous.
+    if ((req.headersDistinct.authorization?.length ?? 0) > 1) {
+      next(new UnauthorizedError('Authorization header must be sent once'));
+      return;
+    }
     const match = BEARER.exec(header);
     if (!match?.[1]) {
       next(new UnauthorizedError('Authorization header must be "Bearer <token>"'));
@@ -33,6 +40,23 @@ export function authenticate(tokens: TokenService): RequestHandler {
       next();
     } catch (err) {
       next(err);
+    }
+  };
+}
+
+/**
+ * Whether the request is one of the services' own calls: a single, valid access token of role
+ * `service`. Nothing is set on the request; the route still authenticates it as usual.
+ */
+export function isServiceCall(tokens: TokenService): (req: Request) => boolean {
+  return (req) => {
+    const values = req.headersDistinct.authorization;
+    const token = values?.length === 1 ? BEARER.exec(values[0] ?? '')?.[1] : undefined;
+    if (!token) return false;
+    try {
+      return tokens.verify(token, 'access').role === 'service';
+    } catch {
+      return false;
     }
   };
 }

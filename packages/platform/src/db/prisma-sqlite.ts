@@ -6,6 +6,8 @@ type DriverAdapter = Awaited<ReturnType<PrismaBetterSqlite3['connect']>>;
 type Transaction = Awaited<ReturnType<DriverAdapter['startTransaction']>>;
 
 export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+/** Distinct SQL texts kept prepared; Prisma's statements are parameterized, so a service uses a few dozen. */
+const STATEMENT_CACHE_SIZE = 500;
 
 /**
  * A driver adapter factory that serializes every query and transaction of one Prisma client
@@ -18,7 +20,8 @@ export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
  * COMMIT/ROLLBACK, and around each lone query, closes that hole.
  *
  * It also makes transactions take SQLite's write lock up front (BEGIN IMMEDIATE), so a
- * transaction that reads and then writes never fails with SQLITE_BUSY against another process.
+ * transaction that reads and then writes never fails with SQLITE_BUSY against another process,
+ * and keeps every statement prepared once (the adapter prepares each query anew otherwise).
  */
 export class SerializedSqliteAdapterFactory {
   readonly provider = 'sqlite' as const;
@@ -44,8 +47,49 @@ function configureConnection(adapter: DriverAdapter): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
+  db.prepare = cachedPrepare(db) as unknown as typeof db.prepare;
+}
+
+type Statement = BetterSqlite3.Statement<unknown[], unknown>;
+
+/**
+ * `db.prepare` as the adapter uses it (`prepare(sql).bind(args)`, then `run()`, or `reader`,
+ * `columns()` and `raw().all()`), over statements prepared once per SQL text. better-sqlite3 binds
+ * parameters to a statement for good, so the cached statement is never bound: the arguments are
+ * passed to each run instead. `BEGIN` becomes `BEGIN IMMEDIATE`.
+ */
+function cachedPrepare(db: BetterSqlite3.Database): (sql: string) => unknown {
   const prepare = db.prepare.bind(db);
-  db.prepare = ((sql: string) => prepare(sql === 'BEGIN' ? 'BEGIN IMMEDIATE' : sql)) as typeof db.prepare;
+  const cache = new Map<string, Statement>();
+  const statement = (sql: string): Statement => {
+    let stmt = cache.get(sql);
+    if (!stmt) {
+      stmt = prepare(sql === 'BEGIN' ? 'BEGIN IMMEDIATE' : sql) as Statement;
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      cache.set(sql, stmt);
+    }
+    return stmt;
+  };
+  // The columns of a prepared statement never change: read them once.
+  const columns = new WeakMap<Statement, BetterSqlite3.ColumnDefinition[]>();
+  const columnsOf = (stmt: Statement) => {
+    let known = columns.get(stmt);
+    if (!known) {
+      known = stmt.columns();
+      columns.set(stmt, known);
+    }
+    return known;
+  };
+  const bound = (stmt: Statement, args: unknown[]) => ({
+    reader: stmt.reader,
+    run: () => stmt.run(args),
+    columns: () => columnsOf(stmt),
+    raw: () => ({ all: () => stmt.raw(true).all(args) }),
+  });
+  return (sql: string) => {
+    const stmt = statement(sql);
+    return { reader: stmt.reader, run: () => stmt.run(), bind: (args: unknown[]) => bound(stmt, args) };
+  };
 }
 
 function serialize(adapter: DriverAdapter, lock: Mutex): DriverAdapter {
@@ -85,12 +129,20 @@ function holdUntilEnd(tx: Transaction, release: () => void): Transaction {
   });
 }
 
+/** `target` with some members replaced; the others are its own, bound once on first use. */
 function withOverrides<T extends object>(target: T, overrides: Partial<T>): T {
+  const bound = new Map<PropertyKey, unknown>();
   return new Proxy(target, {
     get(object, property) {
       if (Object.hasOwn(overrides, property)) return overrides[property as keyof T];
       const value = Reflect.get(object, property);
-      return typeof value === 'function' ? value.bind(object) : value;
+      if (typeof value !== 'function') return value;
+      let method = bound.get(property);
+      if (method === undefined) {
+        method = value.bind(object);
+        bound.set(property, method);
+      }
+      return method;
     },
   });
 }

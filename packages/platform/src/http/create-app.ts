@@ -1,11 +1,18 @@
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
+import { isServiceCall } from '../auth/middleware.js';
+import type { TokenService } from '../auth/tokens.js';
 import { AppError, NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { docsPage } from './docs-page.js';
+import { corsFor } from './cors.js';
 import { errorHandler } from './error-handler.js';
+import { type HttpHardeningSettings, keepRawUtf8Body, requireUtf8Json, securityHeaders } from './hardening.js';
+import { ServiceMetrics } from './metrics.js';
+import { generalRateLimit } from './rate-limit.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
+import { requestLogLevel } from './request-log.js';
 import { defineRoute } from './route.js';
+import { docsAssets, docsPage } from './swagger-ui.js';
 
 export const BODY_LIMIT = '100kb';
 
@@ -21,8 +28,14 @@ export interface ServiceAppOptions {
   readiness: () => Promise<ReadinessReport>;
   /** The service's routes, mounted after the common middleware. */
   routes: Router;
-  /** The service's OpenAPI 3 document, served at /openapi.json and rendered at /docs. */
+  /** The service's OpenAPI 3 document, served at /openapi.json and rendered by Swagger UI at /docs. */
   openapi: object;
+  /** CORS origins and the general rate limit, from the service's configuration (none and off when absent). */
+  http?: HttpHardeningSettings;
+  /** The service's tokens: calls with a service token (the services' own) are not rate limited. */
+  tokens?: TokenService;
+  /** The service's metrics, served at /metrics; built here when the composition root has none. */
+  metrics?: ServiceMetrics;
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -43,7 +56,7 @@ function hasBody(req: express.Request): boolean {
 
 /**
  * The skeleton every service shares: request ids and request logging, JSON bodies up to
- * 100 kB, /health, /ready, /openapi.json, /docs, 404 and 405 handling, and the one error
+ * 100 kB, request metrics and /metrics, /health, /ready, /openapi.json, /docs, 404 and 405 handling, and the one error
  * middleware. The app does not listen; main.ts does.
  */
 export function createServiceApp(options: ServiceAppOptions): Express {
@@ -51,6 +64,8 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', false);
+  const metrics = options.metrics ?? new ServiceMetrics();
+  app.use(metrics.middleware);
 
   app.use(
     pinoHttp({
@@ -62,24 +77,20 @@ export function createServiceApp(options: ServiceAppOptions): Express {
       },
       quietReqLogger: true,
       customAttributeKeys: { reqId: 'request_id' },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      customLogLevel: requestLogLevel,
       serializers: {
         req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
     }),
   );
-  app.use(requireJsonBody);
   app.use(
-    express.json({
-      limit: BODY_LIMIT,
-      strict: false,
-      type: ['application/json', 'application/*+json'],
-      verify: (req, _res, buffer) => {
-        (req as express.Request).rawBody = buffer.toString('utf8');
-      },
-    }),
+    securityHeaders(),
+    corsFor(options.http?.CORS_ORIGINS ?? []),
+    generalRateLimit(options.http?.RATE_LIMIT_PER_MINUTE ?? 0, options.logger, options.tokens ? isServiceCall(options.tokens) : undefined),
   );
+  app.use(requireJsonBody, requireUtf8Json);
+  app.use(express.json({ limit: BODY_LIMIT, strict: false, type: ['application/json', 'application/*+json'], verify: keepRawUtf8Body }));
 
   const common = express.Router();
   defineRoute(common, '/health', {
@@ -102,6 +113,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
       res.json(options.openapi);
     },
   });
+  defineRoute(common, '/metrics', { get: metrics.handler });
   const docs = docsPage(options.service);
   defineRoute(common, '/docs', {
     get: (_req, res) => {
@@ -109,6 +121,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
     },
   });
   app.use(common);
+  app.use('/docs', docsAssets());
   app.use(options.routes);
 
   app.use((req, _res, next) => {

@@ -8,8 +8,24 @@ interface BodyParserError {
   status?: number;
 }
 
+/** The Content-Encodings the JSON body parser inflates; a 415 for any other names them (RFC 7694). */
+export const ACCEPTED_ENCODINGS = 'gzip, deflate, br';
+
 function isBodyParserError(err: unknown): err is BodyParserError {
   return typeof err === 'object' && err !== null && typeof (err as { type?: unknown }).type === 'string';
+}
+
+/** An error of node:zlib (a body that does not inflate), as the body parser passes it on with status 400. */
+function isDecompressionError(err: unknown): boolean {
+  const { errno, code } = err as { errno?: unknown; code?: unknown };
+  return typeof errno === 'number' && typeof code === 'string' && /^(Z_|ERR__ERROR|ERR_BROTLI)/.test(code);
+}
+
+/** An http-errors error of a library (body parser, router) that is the client's fault: status 4xx, message safe to show. */
+function clientFault(err: unknown): { status: number; message: string } | null {
+  const { status, expose, message } = err as { status?: unknown; expose?: unknown; message?: unknown };
+  if (typeof status !== 'number' || status < 400 || status > 499 || expose !== true || typeof message !== 'string') return null;
+  return { status, message };
 }
 
 /** Maps anything thrown to the contract's JSON error; unknown errors become a logged, generic 500. */
@@ -23,8 +39,11 @@ export function toAppError(err: unknown): AppError {
       case 'entity.too.large':
         return new AppError(413, 'payload_too_large', 'Request body is larger than 100 kB');
       case 'encoding.unsupported':
+        return new AppError(415, 'unsupported_media_type', `Content-Encoding must be one of ${ACCEPTED_ENCODINGS}, or none`, {
+          headers: { 'Accept-Encoding': ACCEPTED_ENCODINGS },
+        });
       case 'charset.unsupported':
-        return new AppError(415, 'unsupported_media_type', 'Unsupported body encoding or charset');
+        return new AppError(415, 'unsupported_media_type', 'JSON bodies must be UTF-8');
       case 'request.aborted':
       case 'request.size.invalid':
       case 'stream.encoding.set':
@@ -33,6 +52,13 @@ export function toAppError(err: unknown): AppError {
         break;
     }
   }
+  if (isDecompressionError(err)) {
+    return new AppError(400, 'invalid_content_encoding', 'The request body does not decode as its Content-Encoding says');
+  }
+  // The router cannot decode a percent-escape of the path (`/api/products/%E0%A4%A/`).
+  if (err instanceof URIError) return new AppError(400, 'bad_request', 'The URL is not validly percent-encoded');
+  const fault = clientFault(err);
+  if (fault) return new AppError(fault.status, 'bad_request', fault.message);
   return new InternalError(err);
 }
 

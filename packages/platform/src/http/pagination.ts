@@ -1,18 +1,20 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 
-const integerParam = (min: number, max: number, fallback: number) =>
+const integerParam = (min: number, max: number, fallback: number, description: string) =>
   z
     .string()
     .regex(/^\d{1,9}$/, 'must be a non-negative integer')
     .transform(Number)
     .pipe(z.number().int().min(min).max(max))
     .optional()
-    .transform((value) => value ?? fallback);
+    .transform((value) => value ?? fallback)
+    // What the OpenAPI document says: the query string carries an integer in this range.
+    .meta({ type: 'integer', minimum: min, maximum: max, description: `${description} (default ${fallback})` });
 
 export const paginationQuery = z.object({
-  limit: integerParam(1, 100, 100),
-  offset: integerParam(0, 1_000_000_000, 0),
+  limit: integerParam(1, 100, 100, 'Page size'),
+  offset: integerParam(0, 1_000_000_000, 0, 'How many items to skip'),
 });
 
 export type Pagination = z.infer<typeof paginationQuery>;

@@ -1,7 +1,9 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from '../logger.js';
+import { createHttpServer } from './http-server.js';
+import { notifySupervisorListening, stopWhenSupervisorGoes } from './supervisor.js';
 
 export interface ServeOptions {
   app: Express;
@@ -9,18 +11,21 @@ export interface ServeOptions {
   port: number;
   logger: Logger;
   shutdownTimeoutMs: number;
+  /** Time a client has to send a whole request before it gets a 408 (REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs: number;
   /** Releases what the service holds (database handles, timers) after the last request. */
   onClose: () => Promise<void>;
 }
 
 /**
- * Listens, logs the bound port (`"msg":"listening"`, which process supervisors and the test
- * harness read), and shuts down gracefully on SIGTERM/SIGINT: stop accepting, let in-flight
+ * Listens, logs the bound port (`"msg":"listening"`, which the test harness reads; a supervisor
+ * with an IPC channel is also told), and shuts down gracefully on SIGTERM/SIGINT (or when that
+ * supervisor goes away): stop accepting, let in-flight
  * requests finish (at most shutdownTimeoutMs), release resources, exit.
  */
 export async function serve(options: ServeOptions): Promise<Server> {
   const { app, host, port, logger } = options;
-  const server = createServer(app);
+  const server = createHttpServer(app, { logger, requestTimeoutMs: options.requestTimeoutMs });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -58,5 +63,7 @@ export async function serve(options: ServeOptions): Promise<Server> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  stopWhenSupervisorGoes(() => stop('supervisor gone'));
+  notifySupervisorListening(address.port);
   return server;
 }

@@ -38,6 +38,7 @@ export function startService<C extends ServiceConfig, D extends ServiceDeps>(def
       port: config.PORT,
       logger,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+      requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
       onClose: deps.close,
     });
     // After listen, so background work (order recovery) never delays the service from answering.

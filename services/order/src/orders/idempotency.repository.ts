@@ -34,9 +34,10 @@ export class IdempotencyRepository {
     });
   }
 
+  /** Stores the answer of a claim still IN_PROGRESS, or one that replaces a provisional (202) answer. */
   async complete(scope: string, key: string, responseStatus: number, responseBody: unknown): Promise<void> {
     await this.prisma.idempotencyKey.updateMany({
-      where: { scope, key, status: 'IN_PROGRESS' },
+      where: { scope, key, OR: [{ status: 'IN_PROGRESS' }, { status: 'COMPLETED', responseStatus: 202 }] },
       data: { status: 'COMPLETED', responseStatus, responseBody: JSON.stringify(responseBody), completedAt: new Date() },
     });
   }

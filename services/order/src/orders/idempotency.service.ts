@@ -20,6 +20,11 @@ export interface IdempotentRequest {
 
 /** Keys are kept at least this long (the contract asks for 24 hours). */
 export const KEY_RETENTION_MS = 24 * 60 * 60 * 1000;
+/**
+ * An answer that says "not decided yet" (202 payment_pending): it is not replayed as it was, but
+ * made again from what the order has become, until the order is decided and that answer is kept.
+ */
+const PROVISIONAL_STATUS = 202;
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
@@ -51,7 +56,9 @@ export function readIdempotencyKey(header: string | undefined): string | undefin
  *
  * The order id is fixed when the key is claimed. If the process dies mid-request, the claim
  * stays IN_PROGRESS; a later repeat (no longer in flight here) answers from what became of that
- * order, or runs the request again under the same order id if the order was never written.
+ * order, or runs the request again under the same order id if the order was never written. A
+ * repeat of a request whose answer was provisional (202, the charge's outcome unknown) answers
+ * from the order as it is now too, the same way: once the recovery job has decided it, with that.
  */
 export class IdempotencyService {
   private readonly inFlight = new Set<string>();
@@ -81,18 +88,22 @@ export class IdempotencyService {
     if (record.requestHash !== hash) throw new IdempotencyKeyMismatchError();
 
     if (claim.kind === 'exists') {
-      if (record.status === 'COMPLETED') {
+      const completed = record.status === 'COMPLETED';
+      if (completed && record.responseStatus !== PROVISIONAL_STATUS) {
         log.info({ idempotency_key: request.key, order_id: record.orderId }, 'idempotent replay');
         return { ...storedAnswer(record), replayed: true };
       }
-      if (this.inFlight.has(id)) throw new IdempotencyKeyInProgressError();
-      // Claimed by a request that did not finish (the process stopped): answer from its order if it exists.
+      if (!completed && this.inFlight.has(id)) throw new IdempotencyKeyInProgressError();
+      // A request that did not finish (the process stopped), or whose answer was provisional:
+      // answer from its order as it is now, if it exists.
       const answer = await handlers.answerFor(record.orderId);
       if (answer) {
-        log.info({ idempotency_key: request.key, order_id: record.orderId }, 'idempotent replay of an interrupted request');
-        if (answer.status !== 202) await this.keys.complete(request.scope, request.key, answer.status, answer.body);
+        const why = completed ? 'idempotent replay of a provisional answer' : 'idempotent replay of an interrupted request';
+        log.info({ idempotency_key: request.key, order_id: record.orderId, status: answer.status }, why);
+        if (answer.status !== PROVISIONAL_STATUS) await this.keys.complete(request.scope, request.key, answer.status, answer.body);
         return { ...answer, replayed: true };
       }
+      if (completed) return { ...storedAnswer(record), replayed: true };
       // No order yet, but another replica may be placing it: running the request here too would place it twice.
       if (this.replicas && (await this.runsElsewhere(record, this.replicas))) throw new IdempotencyKeyInProgressError();
     }

@@ -8,6 +8,7 @@ import type { PlacedOrder } from './orders.service.js';
 const FAILURE_STATUS: Record<OrderFailureCode, number> = {
   product_not_found: 400,
   out_of_stock: 400,
+  amount_too_large: 400,
   payment_failed: 400,
   product_service_unavailable: 503,
   payment_service_unavailable: 503,

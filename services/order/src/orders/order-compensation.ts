@@ -62,11 +62,11 @@ export class OrderCompensation {
         { order_id: order.id, reason },
         declined ? 'no refund needed: the payment FAILED (now voided)' : 'no payment to refund: the order was not charged (now voided)',
       );
-      return await this.orders.recordProgress(order.id, { paymentState: declined ? 'FAILED' : 'NOT_CHARGED' });
+      return await this.orders.recordProgress(order, { paymentState: declined ? 'FAILED' : 'NOT_CHARGED' });
     } catch (err) {
       if (!(err instanceof UpstreamError)) throw err;
       ctx.log.error({ order_id: order.id, reason: describeFailure(err.last) }, 'refund failed; left for recovery');
-      return order.paymentState === 'REFUND_PENDING' ? order : this.orders.recordProgress(order.id, { paymentState: 'REFUND_PENDING' });
+      return order.paymentState === 'REFUND_PENDING' ? order : this.orders.recordProgress(order, { paymentState: 'REFUND_PENDING' });
     }
   }
 
@@ -78,12 +78,12 @@ export class OrderCompensation {
     if (again.kind === 'refunded') return this.recordRefund(order, again.payment, reason, ctx);
     // A COMPLETED payment that cannot be refunded a moment later: leave it owed for the next attempt.
     ctx.log.error({ order_id: order.id, outcome: again.kind }, 'the late charge could not be refunded; left for recovery');
-    return this.orders.recordProgress(order.id, { paymentState: 'REFUND_PENDING', paymentId: payment.id });
+    return this.orders.recordProgress(order, { paymentState: 'REFUND_PENDING', paymentId: payment.id });
   }
 
   private async recordRefund(order: OrderRecord, payment: PaymentAnswer, reason: string, ctx: CallContext): Promise<OrderRecord> {
     ctx.log.info({ order_id: order.id, payment_id: payment.id, reason }, 'payment refunded');
-    return this.orders.recordProgress(order.id, { paymentState: 'REFUNDED', paymentId: payment.id });
+    return this.orders.recordProgress(order, { paymentState: 'REFUNDED', paymentId: payment.id });
   }
 
   /** Puts the order's reserved stock back; a failure is recorded as RELEASE_FAILED and the order stays as it is. */
@@ -92,11 +92,11 @@ export class OrderCompensation {
     try {
       const outcome = await this.products.release(order.id, ctx);
       ctx.log.info({ order_id: order.id, outcome }, 'reservation released');
-      return await this.orders.recordProgress(order.id, { reservationState: outcome === 'released' ? 'RELEASED' : 'NONE' });
+      return await this.orders.recordProgress(order, { reservationState: outcome === 'released' ? 'RELEASED' : 'NONE' });
     } catch (err) {
       if (!(err instanceof UpstreamError)) throw err;
       ctx.log.error({ order_id: order.id, reason: describeFailure(err.last) }, 'releasing the reservation failed; left for recovery');
-      return this.orders.recordProgress(order.id, { reservationState: 'RELEASE_FAILED' });
+      return this.orders.recordProgress(order, { reservationState: 'RELEASE_FAILED' });
     }
   }
 }

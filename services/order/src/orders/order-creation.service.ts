@@ -1,4 +1,4 @@
-import type { Claims } from '@order-system/platform';
+import type { Claims, Counter } from '@order-system/platform';
 import type { CallContext } from '../upstream/upstream-client.js';
 import type { IdempotencyService, StoredAnswer } from './idempotency.service.js';
 import type { OrderLine } from './order.types.js';
@@ -24,23 +24,27 @@ export class OrderCreationService {
   constructor(
     private readonly orders: OrdersService,
     private readonly idempotency: IdempotencyService,
+    /** orders_total: one per order this service placed, by final status and failure code ('none' when PAID). */
+    private readonly placed: Counter<'status' | 'code'>,
   ) {}
 
   async create(request: CreateOrderRequest, ctx: CallContext): Promise<StoredAnswer & { replayed: boolean }> {
     const { caller } = request;
-    const place = async (orderId?: string) =>
-      answerForPlacedOrder(
-        await this.orders.placeOrder(
-          {
-            orderId,
-            customerName: request.customerName,
-            // Only a customer token binds the order to a user; admins and services order anonymously.
-            userId: caller?.role === 'customer' ? caller.sub : null,
-            lines: request.lines,
-          },
-          ctx,
-        ),
+    // Counted here, where a replay of an earlier answer never reaches: one count per order placed.
+    const place = async (orderId?: string) => {
+      const placed = await this.orders.placeOrder(
+        {
+          orderId,
+          customerName: request.customerName,
+          // Only a customer token binds the order to a user; admins and services order anonymously.
+          userId: caller?.role === 'customer' ? caller.sub : null,
+          lines: request.lines,
+        },
+        ctx,
       );
+      this.placed.inc({ status: placed.order.status, code: placed.failure?.code ?? 'none' });
+      return answerForPlacedOrder(placed);
+    };
     if (request.idempotencyKey === undefined) return { ...(await place()), replayed: false };
     return this.idempotency.run(
       { scope: caller ? `${caller.role}:${caller.sub}` : 'anonymous', key: request.idempotencyKey, body: request.body },

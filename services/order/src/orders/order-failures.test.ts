@@ -5,6 +5,7 @@ describe('failureFromReason', () => {
   it.each([
     failures.productNotFound(12),
     failures.outOfStock(3),
+    failures.amountTooLarge,
     failures.paymentFailed,
     failures.productServiceUnavailable,
     failures.paymentServiceUnavailable,

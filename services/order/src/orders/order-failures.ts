@@ -1,3 +1,4 @@
+import { formatCents, MAX_AMOUNT_CENTS } from '@order-system/platform';
 import type { OrderFailure } from './order.types.js';
 
 /** Every way the create workflow ends without a PAID order: the contract's code and sentence. */
@@ -5,6 +6,7 @@ export const failures = {
   productNotFound: (id: number): OrderFailure => ({ code: 'product_not_found', message: `Product ${id} not found` }),
   outOfStock: (id: number): OrderFailure => ({ code: 'out_of_stock', message: `Product ${id} is out of stock` }),
   productServiceUnavailable: { code: 'product_service_unavailable', message: 'Product service unavailable' } as OrderFailure,
+  amountTooLarge: { code: 'amount_too_large', message: `The order total must not exceed ${formatCents(MAX_AMOUNT_CENTS)}` } as OrderFailure,
   paymentFailed: { code: 'payment_failed', message: 'Payment failed' } as OrderFailure,
   paymentServiceUnavailable: { code: 'payment_service_unavailable', message: 'Payment service unavailable' } as OrderFailure,
   paymentPending: {

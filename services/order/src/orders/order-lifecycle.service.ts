@@ -81,7 +81,7 @@ export class OrderLifecycleService {
         throw new InvalidStatusTransitionError(order, `Order is ${order.status}; only a ${from} order can become ${target}`);
       }
       try {
-        const changed = await this.orders.transition(order.id, { from, to: target, by: actor.sub, reason: null });
+        const changed = await this.orders.transition(order, { from, to: target, by: actor.sub, reason: null });
         ctx.log.info({ order_id: order.id, from, to: target, by: actor.sub }, 'order status changed');
         return changed;
       } catch (err) {
@@ -98,7 +98,7 @@ export class OrderLifecycleService {
         throw new InvalidStatusTransitionError(order, `Order is ${order.status}; it can no longer be cancelled`);
       }
       try {
-        const cancelled = await this.orders.transition(order.id, {
+        const cancelled = await this.orders.transition(order, {
           from: order.status as OrderStatus,
           to: 'CANCELLED',
           by: actor.sub,

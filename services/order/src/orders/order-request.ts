@@ -1,5 +1,5 @@
 import { ORDER_REQUIRED_MESSAGE, type OrderCreate, orderCreateBody, orderLines } from '@order-system/contracts';
-import { type ErrorDetails, parseOrThrow, ValidationError } from '@order-system/platform';
+import { type ErrorDetails, isBlank as isBlankText, parseOrThrow, ValidationError } from '@order-system/platform';
 import type { OrderLine } from './order.types.js';
 
 /**
@@ -29,7 +29,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function isBlank(value: unknown): boolean {
-  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+  // Only invisible characters (a zero-width space, a BOM) is as blank as only spaces.
+  return value === undefined || value === null || (typeof value === 'string' && isBlankText(value));
 }
 
 function isEmptyList(value: unknown): boolean {

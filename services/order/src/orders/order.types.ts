@@ -1,5 +1,5 @@
 import type { OrderStatus } from '@order-system/contracts';
-import type { Order, OrderItem, OrderStatusChange } from '../generated/prisma/client.js';
+import type { Order } from '../generated/prisma/client.js';
 
 export type { OrderStatus };
 
@@ -25,19 +25,31 @@ export const STOCK_MAY_BE_HELD: readonly ReservationState[] = ['REQUESTED', 'ACT
  */
 export const REFUND_OWED: readonly PaymentState[] = ['REFUND_PENDING', 'COMPLETED', 'REQUESTED', 'UNKNOWN'];
 
+/** One line of an order as recorded: what was asked for, and the price snapshot once it is known. */
+export interface OrderItemRecord {
+  productId: number;
+  quantity: number;
+  /** null until the reservation answered (and for orders refused before it did). */
+  name: string | null;
+  unitPriceCents: number | null;
+}
+
+/** One row of an order's status history. */
+export interface StatusChangeRecord {
+  fromStatus: string | null;
+  toStatus: string;
+  at: Date;
+  by: string;
+  reason: string | null;
+}
+
 /** An order with its items and status history, both in the order they were written. */
-export type OrderRecord = Order & { items: OrderItem[]; history: OrderStatusChange[] };
+export type OrderRecord = Order & { items: OrderItemRecord[]; history: StatusChangeRecord[] };
 
 /** One line of an order: each product once, quantities of repeated ids added up. */
 export interface OrderLine {
   productId: number;
   quantity: number;
-}
-
-/** A line with what the product service said about it; name and price are null when unknown. */
-export interface PricedLine extends OrderLine {
-  name: string | null;
-  unitPriceCents: number | null;
 }
 
 /** Who made a change: a user id, or 'system' for the workflow itself and anonymous callers. */
@@ -47,6 +59,7 @@ export const SYSTEM = 'system';
 export type OrderFailureCode =
   | 'product_not_found'
   | 'out_of_stock'
+  | 'amount_too_large'
   | 'payment_failed'
   | 'product_service_unavailable'
   | 'payment_service_unavailable'

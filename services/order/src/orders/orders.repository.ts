@@ -1,13 +1,15 @@
 import { ConflictError } from '@order-system/platform';
-import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import {
+  type OrderItemRecord,
+  type OrderLine,
   type OrderRecord,
   type OrderStatus,
   type PaymentState,
-  type PricedLine,
   REFUND_OWED,
   type ReservationState,
   STOCK_MAY_BE_HELD,
+  type StatusChangeRecord,
 } from './order.types.js';
 
 const withDetails = {
@@ -21,8 +23,7 @@ export interface NewOrder {
   userId: string | null;
   /** Who placed it: the user id, or 'system' for an anonymous order. */
   placedBy: string;
-  totalCents: number | null;
-  lines: PricedLine[];
+  lines: OrderLine[];
 }
 
 export interface OrderFilter {
@@ -46,9 +47,22 @@ export interface StatusChange {
   progress?: OrderProgress;
 }
 
+/** The price snapshot of each line and the total, as the reservation answered them. */
+export interface Pricing {
+  items: OrderItemRecord[];
+  totalCents: number;
+}
+
+const PROGRESS_COLUMNS = { reservationState: 'reservation_state', paymentState: 'payment_state', paymentId: 'payment_id' } as const;
+
 /**
- * Every write is one short transaction and no HTTP call ever runs inside one: the SQLite adapter
- * serializes all queries of the service behind one lock.
+ * The only code that touches the order tables. Every write is one short transaction and no HTTP
+ * call ever runs inside one (the SQLite adapter serializes all queries of the service).
+ *
+ * The writes of the create-order workflow are its hottest statements, so they are plain SQL (the
+ * same on SQLite and PostgreSQL) and never read the order back: each takes the order as the caller
+ * holds it and returns it as it now is in the database. That is exact because every writer of an
+ * order holds it (InFlightOrders) and status changes are conditional on the status read.
  */
 export class OrdersRepository {
   constructor(private readonly prisma: PrismaClient) {}
@@ -99,41 +113,73 @@ export class OrdersRepository {
     return rows.map((row) => row.id);
   }
 
-  /** The order, its items and its first history row (null -> PENDING), in one transaction. */
-  createPending(order: NewOrder): Promise<OrderRecord> {
+  /**
+   * The order as PENDING with the requested items (no prices yet) and its first history row
+   * (null -> PENDING), in one transaction, with its reservation marked REQUESTED: it is written
+   * just before the reservation is sent, so a crash from here on leaves stock to release.
+   */
+  async createPending(order: NewOrder): Promise<OrderRecord> {
     const at = new Date();
-    return this.prisma.order.create({
-      data: {
-        ...orderRow(order, 'PENDING', at),
-        history: { create: [{ fromStatus: null, toStatus: 'PENDING', at, by: order.placedBy, reason: null }] },
-      },
-      include: withDetails,
-    });
+    const record: OrderRecord = {
+      id: order.id,
+      customerName: order.customerName,
+      userId: order.userId,
+      status: 'PENDING',
+      totalCents: null,
+      cancellationReason: null,
+      reservationState: 'REQUESTED',
+      paymentState: 'NONE',
+      paymentId: null,
+      createdAt: at,
+      updatedAt: at,
+      items: order.lines.map((line) => ({ productId: line.productId, quantity: line.quantity, name: null, unitPriceCents: null })),
+      history: [{ fromStatus: null, toStatus: 'PENDING', at, by: order.placedBy, reason: null }],
+    };
+    const items = record.items.map(
+      (item) => Prisma.sql`(${record.id}, ${item.productId}, ${item.name}, ${item.unitPriceCents}, ${item.quantity})`,
+    );
+    await this.prisma.$transaction([
+      this.prisma.$executeRaw`
+        INSERT INTO "orders" ("id", "customer_name", "user_id", "status", "total_cents", "cancellation_reason",
+          "reservation_state", "payment_state", "payment_id", "created_at", "updated_at")
+        VALUES (${record.id}, ${record.customerName}, ${record.userId}, ${record.status}, ${record.totalCents}, ${record.cancellationReason},
+          ${record.reservationState}, ${record.paymentState}, ${record.paymentId}, ${at}, ${at})`,
+      this.prisma.$executeRaw`
+        INSERT INTO "order_items" ("order_id", "product_id", "name", "unit_price_cents", "quantity") VALUES ${Prisma.join(items)}`,
+      insertHistory(this.prisma, record.id, record.history[0]!),
+    ]);
+    return record;
   }
 
   /**
-   * An order refused before any side effect (a product unknown or not reachable): recorded at once
-   * as it would have been step by step, null -> PENDING -> CANCELLED.
+   * The price snapshot of every item and the order's total, with `progress` (the reservation
+   * confirmed, the charge about to be sent), in one transaction: recorded before the charge.
    */
-  createCancelled(order: NewOrder, reason: string): Promise<OrderRecord> {
+  async recordPricing(order: OrderRecord, pricing: Pricing, progress: OrderProgress): Promise<OrderRecord> {
     const at = new Date();
-    return this.prisma.order.create({
-      data: {
-        ...orderRow(order, 'CANCELLED', at),
-        cancellationReason: reason,
-        history: {
-          create: [
-            { fromStatus: null, toStatus: 'PENDING', at, by: order.placedBy, reason: null },
-            { fromStatus: 'PENDING', toStatus: 'CANCELLED', at, by: 'system', reason },
-          ],
-        },
-      },
-      include: withDetails,
+    const byProduct = new Map(pricing.items.map((item) => [item.productId, item]));
+    const items = order.items.map((item) => {
+      const priced = byProduct.get(item.productId);
+      return { ...item, name: priced?.name ?? item.name, unitPriceCents: priced?.unitPriceCents ?? item.unitPriceCents };
     });
+    const names = items.map((item) => Prisma.sql`WHEN ${item.productId} THEN CAST(${item.name} AS TEXT)`);
+    const prices = items.map((item) => Prisma.sql`WHEN ${item.productId} THEN CAST(${item.unitPriceCents} AS INTEGER)`);
+    await this.prisma.$transaction([
+      this.prisma.$executeRaw`
+        UPDATE "orders" SET "total_cents" = ${pricing.totalCents}, ${progressAssignments(progress, at)} WHERE "id" = ${order.id}`,
+      this.prisma.$executeRaw`
+        UPDATE "order_items" SET
+          "name" = CASE "product_id" ${Prisma.join(names, ' ')} ELSE "name" END,
+          "unit_price_cents" = CASE "product_id" ${Prisma.join(prices, ' ')} ELSE "unit_price_cents" END
+        WHERE "order_id" = ${order.id}`,
+    ]);
+    return { ...order, ...progress, totalCents: pricing.totalCents, items, updatedAt: at };
   }
 
-  async recordProgress(id: string, progress: OrderProgress): Promise<OrderRecord> {
-    return this.prisma.order.update({ where: { id }, data: progress, include: withDetails });
+  async recordProgress(order: OrderRecord, progress: OrderProgress): Promise<OrderRecord> {
+    const at = new Date();
+    await this.prisma.$executeRaw`UPDATE "orders" SET ${progressAssignments(progress, at)} WHERE "id" = ${order.id}`;
+    return { ...order, ...progress, updatedAt: at };
   }
 
   /**
@@ -141,43 +187,39 @@ export class OrdersRepository {
    * transaction. The update is conditional on the current status, so two writers cannot both
    * move the same order; the loser gets a 409.
    */
-  async transition(id: string, change: StatusChange): Promise<OrderRecord> {
+  async transition(order: OrderRecord, change: StatusChange): Promise<OrderRecord> {
     const at = new Date();
-    return this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.order.updateMany({
-        where: { id, status: change.from },
-        data: {
-          status: change.to,
-          updatedAt: at,
-          ...(change.cancellationReason === undefined ? {} : { cancellationReason: change.cancellationReason }),
-          ...change.progress,
-        },
-      });
-      if (count === 0) throw new ConflictError('order_status_changed', `Order ${id} is no longer ${change.from}`);
-      await tx.orderStatusChange.create({
-        data: { orderId: id, fromStatus: change.from, toStatus: change.to, at, by: change.by, reason: change.reason },
-      });
-      return tx.order.findUniqueOrThrow({ where: { id }, include: withDetails });
+    const row: StatusChangeRecord = { fromStatus: change.from, toStatus: change.to, at, by: change.by, reason: change.reason };
+    const reason =
+      change.cancellationReason === undefined ? Prisma.empty : Prisma.sql`, "cancellation_reason" = ${change.cancellationReason}`;
+    await this.prisma.$transaction(async (tx) => {
+      const count = await tx.$executeRaw`
+        UPDATE "orders" SET "status" = ${change.to}${reason}, ${progressAssignments(change.progress ?? {}, at)}
+        WHERE "id" = ${order.id} AND "status" = ${change.from}`;
+      if (count === 0) throw new ConflictError('order_status_changed', `Order ${order.id} is no longer ${change.from}`);
+      await insertHistory(tx, order.id, row);
     });
+    return {
+      ...order,
+      ...change.progress,
+      status: change.to,
+      cancellationReason: change.cancellationReason ?? order.cancellationReason,
+      updatedAt: at,
+      history: [...order.history, row],
+    };
   }
 }
 
-function orderRow(order: NewOrder, status: OrderStatus, at: Date) {
-  return {
-    id: order.id,
-    customerName: order.customerName,
-    userId: order.userId,
-    status,
-    totalCents: order.totalCents,
-    createdAt: at,
-    updatedAt: at,
-    items: {
-      create: order.lines.map((line) => ({
-        productId: line.productId,
-        name: line.name,
-        unitPriceCents: line.unitPriceCents,
-        quantity: line.quantity,
-      })),
-    },
-  };
+/** `"reservation_state" = …, …, "updated_at" = at` for the fields of `progress` that are set. */
+function progressAssignments(progress: OrderProgress, at: Date): Prisma.Sql {
+  const assignments = Object.entries(PROGRESS_COLUMNS)
+    .filter(([field]) => progress[field as keyof OrderProgress] !== undefined)
+    .map(([field, column]) => Prisma.sql`${Prisma.raw(`"${column}"`)} = ${progress[field as keyof OrderProgress]}`);
+  return Prisma.join([...assignments, Prisma.sql`"updated_at" = ${at}`], ', ');
+}
+
+function insertHistory(db: Pick<PrismaClient, '$executeRaw'>, orderId: string, row: StatusChangeRecord) {
+  return db.$executeRaw`
+    INSERT INTO "order_status_history" ("order_id", "from_status", "to_status", "at", "by", "reason")
+    VALUES (${orderId}, ${row.fromStatus}, ${row.toStatus}, ${row.at}, ${row.by}, ${row.reason})`;
 }

@@ -18,35 +18,40 @@ export function ordersRouter(orders: OrdersService, creation: OrderCreationServi
   const router = Router();
   const customerOrAdmin = requireRole('customer', 'admin');
 
-  defineRoute(router, '/api/orders', {
-    get: [
-      customerOrAdmin,
-      async (req, res) => {
-        const query = parseOrThrow(orderListQuery, req.query);
-        const { items, total } = await lifecycle.list(req.auth!, query);
-        setPaginationHeaders(req, res, query, total);
-        res.json(items.map(toOrderJson));
-      },
-    ],
-    post: async (req, res) => {
-      assertIntegerLiterals(req, ORDER_INTEGER_FIELDS);
-      const body = parseCreateOrder(req.body);
-      const answer = await creation.create(
-        {
-          customerName: body.customer_name,
-          lines: mergeLines(body),
-          caller: req.auth,
-          idempotencyKey: readIdempotencyKey(req.get('Idempotency-Key')),
-          body: req.body,
+  defineRoute(
+    router,
+    '/api/orders',
+    {
+      get: [
+        customerOrAdmin,
+        async (req, res) => {
+          const query = parseOrThrow(orderListQuery, req.query);
+          const { items, total } = await lifecycle.list(req.auth!, query);
+          setPaginationHeaders(req, res, query, total);
+          res.json(items.map(toOrderJson));
         },
-        callContext(req),
-      );
-      const orderId = (answer.body as { id?: unknown } | null)?.id;
-      if (typeof orderId === 'string') res.location(`/api/orders/${orderId}/`);
-      if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
-      res.status(answer.status).json(answer.body);
+      ],
+      post: async (req, res) => {
+        assertIntegerLiterals(req, ORDER_INTEGER_FIELDS);
+        const body = parseCreateOrder(req.body);
+        const answer = await creation.create(
+          {
+            customerName: body.customer_name,
+            lines: mergeLines(body),
+            caller: req.auth,
+            idempotencyKey: readIdempotencyKey(req.get('Idempotency-Key')),
+            body: req.body,
+          },
+          callContext(req),
+        );
+        const orderId = (answer.body as { id?: unknown } | null)?.id;
+        if (typeof orderId === 'string') res.location(`/api/orders/${orderId}/`);
+        if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
+        res.status(answer.status).json(answer.body);
+      },
     },
-  });
+    { query: { get: orderListQuery } },
+  );
 
   defineRoute(router, '/api/orders/:id', {
     get: async (req, res) => {

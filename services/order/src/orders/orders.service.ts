@@ -1,24 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { BadRequestError, type Claims, formatCents, MAX_AMOUNT_CENTS, NotFoundError, parseMoney } from '@order-system/platform';
+import { type Claims, formatCents, MAX_AMOUNT_CENTS, NotFoundError } from '@order-system/platform';
 import type { PaymentAnswer, PaymentClient } from '../upstream/payment.client.js';
-import type { ProductClient } from '../upstream/product.client.js';
+import type { ProductClient, ReservedLine } from '../upstream/product.client.js';
 import type { CallContext } from '../upstream/upstream-client.js';
-import { describeFailure, isTransient, UpstreamError } from '../upstream/upstream-error.js';
+import { describeFailure, UpstreamError } from '../upstream/upstream-error.js';
 import { lookUpAndSeal } from './charge-record.js';
 import type { InFlightOrders } from './in-flight-orders.js';
-import {
-  type OrderFailure,
-  type OrderLine,
-  type OrderRecord,
-  type PaymentState,
-  type PricedLine,
-  type ReservationState,
-  SYSTEM,
-} from './order.types.js';
+import { type OrderFailure, type OrderLine, type OrderRecord, type PaymentState, type ReservationState, SYSTEM } from './order.types.js';
 import { canRead } from './order-access.js';
 import type { OrderCompensation } from './order-compensation.js';
 import { failures } from './order-failures.js';
-import type { NewOrder, OrdersRepository } from './orders.repository.js';
+import type { OrdersRepository, Pricing } from './orders.repository.js';
 
 export interface PlaceOrder {
   /** Chosen by the caller when the order id must be known before the order exists (Idempotency-Key). */
@@ -35,8 +27,7 @@ export interface PlacedOrder {
   failure: OrderFailure | null;
 }
 
-type Pricing = { lines: PricedLine[]; failure: OrderFailure | null };
-type ReservationResult = { ok: true } | { ok: false; failure: OrderFailure; mayBeHeld: boolean };
+type ReservationResult = { ok: true; lines: ReservedLine[] } | { ok: false; failure: OrderFailure; mayBeHeld: boolean };
 type ChargeResult =
   | { kind: 'completed'; paymentId: string }
   | { kind: 'refused'; failure: OrderFailure; paymentState: PaymentState }
@@ -48,16 +39,14 @@ export class OrderNotFoundError extends NotFoundError {
   }
 }
 
-export class OrderTotalTooLargeError extends BadRequestError {
-  constructor() {
-    super('amount_too_large', `The order total must not exceed ${formatCents(MAX_AMOUNT_CENTS)}`);
-  }
-}
-
 /**
  * The create-order workflow. Each step's outcome is written down before the next step starts, in
  * short transactions between the HTTP calls, so that whatever happens (a refusal, an outage, a
- * crash) the order tells how far it got and what is still held.
+ * crash) the order tells how far it got and what is still held:
+ *   1. the order, PENDING, with the requested items (its reservation about to be sent);
+ *   2. the reservation (prices come from its answer, taken with the stock in one transaction);
+ *   3. the price snapshots and the total (the charge about to be sent);
+ *   4. the charge; 5. PAID, or CANCELLED with the stock given back.
  */
 export class OrdersService {
   constructor(
@@ -77,27 +66,31 @@ export class OrdersService {
     return this.inFlight.run(orderId, 'workflow', () => this.runWorkflow({ ...request, orderId }, ctx));
   }
 
-  private async runWorkflow(request: PlaceOrder, ctx: CallContext): Promise<PlacedOrder> {
-    const pricing = await this.priceLines(request.lines, ctx);
-    // Refused orders miss a price, so they have no total (null) and are recorded whatever their size.
-    if (pricing.failure) return this.recordRefused(this.draft(request, pricing.lines, null), pricing.failure, ctx);
-
-    const order = await this.orders.createPending(this.draft(request, pricing.lines, orderTotal(pricing.lines)));
-    ctx.log.info({ order_id: order.id, total: formatCents(order.totalCents ?? 0) }, 'order recorded as PENDING');
+  private async runWorkflow(request: PlaceOrder & { orderId: string }, ctx: CallContext): Promise<PlacedOrder> {
+    const order = await this.orders.createPending({
+      id: request.orderId,
+      customerName: request.customerName,
+      userId: request.userId,
+      placedBy: request.userId ?? SYSTEM,
+      lines: request.lines,
+    });
 
     const reservation = await this.reserveStock(order, ctx);
     if (!reservation.ok) {
       return this.cancel(order, reservation.failure, reservation.mayBeHeld ? {} : { reservationState: 'NONE' }, ctx);
     }
+    const pricing = priceOf(reservation.lines);
+    if (pricing.totalCents > MAX_AMOUNT_CENTS) return this.cancel(order, failures.amountTooLarge, { reservationState: 'ACTIVE' }, ctx);
 
-    const charge = await this.charge(order, ctx);
+    const priced = await this.orders.recordPricing(order, pricing, { reservationState: 'ACTIVE', paymentState: 'REQUESTED' });
+    const charge = await this.charge(priced, ctx);
     switch (charge.kind) {
       case 'completed':
-        return this.markPaid(order, charge.paymentId, ctx);
+        return this.markPaid(priced, charge.paymentId, ctx);
       case 'refused':
-        return this.cancel(order, charge.failure, { paymentState: charge.paymentState }, ctx);
+        return this.cancel(priced, charge.failure, { paymentState: charge.paymentState }, ctx);
       case 'unknown':
-        return this.leavePending(order, charge.reason, ctx);
+        return this.leavePending(priced, charge.reason, ctx);
     }
   }
 
@@ -113,72 +106,28 @@ export class OrdersService {
     return order;
   }
 
-  /** Step 2: every product, in parallel, at its current price. The total is computed here, never taken from the client. */
-  private async priceLines(lines: OrderLine[], ctx: CallContext): Promise<Pricing> {
-    const answers = await Promise.allSettled(lines.map((line) => this.products.getProduct(line.productId, ctx)));
-    const priced: PricedLine[] = [];
-    let unknown: number | null = null;
-    let unavailable = false;
-    for (const [index, line] of lines.entries()) {
-      const answer = answers[index];
-      if (answer?.status === 'rejected') {
-        if (!(answer.reason instanceof UpstreamError)) throw answer.reason;
-        ctx.log.warn({ product_id: line.productId, reason: describeFailure(answer.reason.last) }, 'product lookup failed');
-        unavailable = true;
-      }
-      const product = answer?.status === 'fulfilled' ? answer.value : undefined;
-      if (product === null) unknown ??= line.productId;
-      const price = product ? parseMoney(product.price) : undefined;
-      if (price && !price.ok) unavailable = true;
-      priced.push({ ...line, name: product?.name ?? null, unitPriceCents: price?.ok ? price.cents : null });
-    }
-    // A product that does not exist is a definite answer; report it before an outage.
-    if (unknown !== null) return { lines: priced, failure: failures.productNotFound(unknown) };
-    if (unavailable) return { lines: priced, failure: failures.productServiceUnavailable };
-    return { lines: priced, failure: null };
-  }
-
-  private draft(request: PlaceOrder, lines: PricedLine[], totalCents: number | null): NewOrder {
-    return {
-      id: request.orderId ?? randomUUID(),
-      customerName: request.customerName,
-      userId: request.userId,
-      placedBy: request.userId ?? SYSTEM,
-      totalCents,
-      lines,
-    };
-  }
-
-  /** A product unknown or not reachable: nothing was done, the order is recorded CANCELLED with what was asked. */
-  private async recordRefused(draft: NewOrder, failure: OrderFailure, ctx: CallContext): Promise<PlacedOrder> {
-    const order = await this.orders.createCancelled(draft, failure.message);
-    ctx.log.warn({ order_id: order.id, code: failure.code, reason: failure.message }, 'order cancelled before any side effect');
-    return { order, failure };
-  }
-
-  /** Step 3: one all-or-nothing reservation, keyed by the order id so that a retry reserves nothing more. */
+  /**
+   * Step 2: one all-or-nothing reservation, keyed by the order id so that a retry reserves nothing
+   * more. Its answer carries each product's name and price, taken with the stock.
+   */
   private async reserveStock(order: OrderRecord, ctx: CallContext): Promise<ReservationResult> {
-    await this.orders.recordProgress(order.id, { reservationState: 'REQUESTED' });
     try {
-      await this.products.reserve(order.id, order.items, ctx);
+      const lines = await this.products.reserve(order.id, order.items, ctx);
+      ctx.log.debug({ order_id: order.id }, 'stock reserved');
+      return { ok: true, lines };
     } catch (err) {
       if (!(err instanceof UpstreamError)) throw err;
-      const failure = reservationFailure(err);
-      // A reservation is all or nothing, so a final refusal means nothing is held, unless an
-      // earlier attempt may have arrived (a timeout or a reset) and reserved: then release it.
+      // A reservation is all or nothing, so a refusal means nothing is held, unless an earlier
+      // attempt may have arrived (a timeout or a reset) and reserved: then it is released.
       const earlierMayHaveArrived = err.attempts.slice(0, -1).some((attempt) => attempt.kind !== 'unreachable');
-      const refused = !isTransient(err.last) && !earlierMayHaveArrived;
-      return { ok: false, failure, mayBeHeld: !(err.neverArrived || refused) };
+      const refused = isRefusal(err.status) && !earlierMayHaveArrived;
+      return { ok: false, failure: reservationFailure(err), mayBeHeld: !(err.neverArrived || refused) };
     }
-    await this.orders.recordProgress(order.id, { reservationState: 'ACTIVE' });
-    ctx.log.info({ order_id: order.id }, 'stock reserved');
-    return { ok: true };
   }
 
   /** Step 4: the charge, retried by the client on transient failures; an unclear outcome is looked up, never guessed. */
   private async charge(order: OrderRecord, ctx: CallContext): Promise<ChargeResult> {
     const total = order.totalCents ?? 0;
-    await this.orders.recordProgress(order.id, { paymentState: 'REQUESTED' });
     try {
       return settle(await this.payments.charge(order.id, total, ctx), total);
     } catch (err) {
@@ -218,7 +167,7 @@ export class OrdersService {
 
   /** Step 5, success. */
   private async markPaid(order: OrderRecord, paymentId: string, ctx: CallContext): Promise<PlacedOrder> {
-    const paid = await this.orders.transition(order.id, {
+    const paid = await this.orders.transition(order, {
       from: 'PENDING',
       to: 'PAID',
       by: SYSTEM,
@@ -239,7 +188,7 @@ export class OrdersService {
     progress: { paymentState?: PaymentState; reservationState?: ReservationState },
     ctx: CallContext,
   ): Promise<PlacedOrder> {
-    const cancelled = await this.orders.transition(order.id, {
+    const cancelled = await this.orders.transition(order, {
       from: 'PENDING',
       to: 'CANCELLED',
       by: SYSTEM,
@@ -254,20 +203,26 @@ export class OrdersService {
 
   /** Neither charged nor known not to be: keep the order and its stock for the recovery job. */
   private async leavePending(order: OrderRecord, reason: string, ctx: CallContext): Promise<PlacedOrder> {
-    const pending = await this.orders.recordProgress(order.id, { paymentState: 'UNKNOWN' });
+    const pending = await this.orders.recordProgress(order, { paymentState: 'UNKNOWN' });
     ctx.log.warn({ order_id: order.id, reason }, 'payment outcome unknown; order left PENDING with its reservation');
     return { order: pending, failure: failures.paymentPending };
   }
 }
 
-/** Σ price × quantity in cents, of lines whose prices are all known; above the maximum is a 400. */
-function orderTotal(lines: PricedLine[]): number {
-  let total = 0;
-  for (const line of lines) {
-    total += (line.unitPriceCents ?? 0) * line.quantity;
-    if (total > MAX_AMOUNT_CENTS) throw new OrderTotalTooLargeError();
-  }
-  return total;
+/** The price snapshot of each line, as reserved, and the total: Σ price × quantity in cents, computed here. */
+function priceOf(lines: ReservedLine[]): Pricing {
+  const items = lines.map((line) => ({
+    productId: line.productId,
+    quantity: line.quantity,
+    name: line.name,
+    unitPriceCents: line.unitPriceCents,
+  }));
+  return { items, totalCents: items.reduce((total, item) => total + item.unitPriceCents * item.quantity, 0) };
+}
+
+/** A 4xx other than 429: the other service refused the request and did nothing. */
+function isRefusal(status: number | undefined): boolean {
+  return status !== undefined && status >= 400 && status < 500 && status !== 429;
 }
 
 function settle(payment: PaymentAnswer, totalCents: number): ChargeResult {
@@ -281,8 +236,7 @@ function settle(payment: PaymentAnswer, totalCents: number): ChargeResult {
 
 /** A 4xx other than 409 (a payment exists) and 429 (slow down): the charge was refused and will not be made. */
 function isFinalRefusal(err: UpstreamError): boolean {
-  const status = err.status;
-  return status !== undefined && status >= 400 && status < 500 && status !== 409 && status !== 429;
+  return isRefusal(err.status) && err.status !== 409;
 }
 
 function reservationFailure(err: UpstreamError): OrderFailure {

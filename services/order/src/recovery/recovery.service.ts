@@ -131,7 +131,7 @@ export class RecoveryService {
       return this.cancel(order, RECOVERY_REASONS.stockNotConfirmed, owed, ctx);
     }
     await this.apply(order, ctx, async () => {
-      await this.orders.transition(order.id, {
+      await this.orders.transition(order, {
         from: 'PENDING',
         to: 'PAID',
         by: SYSTEM,
@@ -145,7 +145,7 @@ export class RecoveryService {
   /** PENDING -> CANCELLED with the reason, then whatever it still holds is given back. */
   private async cancel(order: OrderRecord, reason: string, progress: OrderProgress, ctx: CallContext): Promise<void> {
     await this.apply(order, ctx, async () => {
-      const cancelled = await this.orders.transition(order.id, {
+      const cancelled = await this.orders.transition(order, {
         from: 'PENDING',
         to: 'CANCELLED',
         by: SYSTEM,

@@ -1,4 +1,5 @@
-import { type ProductJson, productJson } from '@order-system/contracts';
+import { reservationJson } from '@order-system/contracts';
+import { parseMoney } from '@order-system/platform';
 import type { CallContext, UpstreamClient } from './upstream-client.js';
 import { UpstreamError } from './upstream-error.js';
 
@@ -7,28 +8,25 @@ export interface StockLine {
   quantity: number;
 }
 
+/** A reserved line: what the product service took, at the name and price it had in the same transaction. */
+export interface ReservedLine extends StockLine {
+  name: string;
+  unitPriceCents: number;
+}
+
 /** The product service as the order workflow needs it. */
 export class ProductClient {
   constructor(private readonly http: UpstreamClient) {}
 
-  /** The product, or null when the product service says it does not exist. */
-  async getProduct(id: number, ctx: CallContext): Promise<ProductJson | null> {
-    const operation = `get product ${id}`;
-    try {
-      const { status, body } = await this.http.send({ operation, method: 'GET', path: `/api/products/${id}/`, retry: true }, ctx);
-      return parseAnswer(operation, status, body);
-    } catch (err) {
-      // A 404 for a missing route (a wrong base URL) is not an answer about the product.
-      if (err instanceof UpstreamError && err.hasStatus(404) && err.bodyField('code') === 'not_found') return null;
-      throw err;
-    }
-  }
-
-  /** Reserves every line or none, under the order's id; repeating it is harmless (idempotent on the id). */
-  async reserve(reservationId: string, lines: StockLine[], ctx: CallContext): Promise<void> {
-    await this.http.send(
+  /**
+   * Reserves every line or none, under the order's id; repeating it is harmless (idempotent on the
+   * id: a repeat answers the first reservation). Resolves with each line's name and unit price.
+   */
+  async reserve(reservationId: string, lines: StockLine[], ctx: CallContext): Promise<ReservedLine[]> {
+    const operation = 'reserve stock';
+    const { status, body } = await this.http.send(
       {
-        operation: 'reserve stock',
+        operation,
         method: 'POST',
         path: '/api/products/reservations/',
         body: { reservation_id: reservationId, items: lines.map((line) => ({ product_id: line.productId, quantity: line.quantity })) },
@@ -36,6 +34,10 @@ export class ProductClient {
       },
       ctx,
     );
+    const reserved = readReservation(body, lines);
+    // An answer we cannot read counts as a failed call; its status says it did arrive (and may hold stock).
+    if (!reserved) throw new UpstreamError('product', operation, { kind: 'http', status, body });
+    return reserved;
   }
 
   /** Puts a reservation's stock back; 'not_found' means nothing was held under that id. */
@@ -53,9 +55,17 @@ export class ProductClient {
   }
 }
 
-function parseAnswer(operation: string, status: number, body: unknown): ProductJson {
-  const parsed = productJson.safeParse(body);
-  // An answer we cannot read counts as a failed call; the status says it did arrive.
-  if (!parsed.success) throw new UpstreamError('product', operation, { kind: 'http', status, body });
-  return parsed.data;
+/** The reserved lines, each asked-for line once with its quantity and a valid price; null for anything else. */
+function readReservation(body: unknown, lines: StockLine[]): ReservedLine[] | null {
+  const parsed = reservationJson.safeParse(body);
+  if (!parsed.success || parsed.data.status !== 'ACTIVE') return null;
+  const byProduct = new Map(parsed.data.items.map((item) => [item.product_id, item]));
+  const reserved: ReservedLine[] = [];
+  for (const line of lines) {
+    const item = byProduct.get(line.productId);
+    const price = item ? parseMoney(item.unit_price) : undefined;
+    if (!item || item.quantity !== line.quantity || !price?.ok) return null;
+    reserved.push({ ...line, name: item.name, unitPriceCents: price.cents });
+  }
+  return reserved;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { PaymentStatus } from '@order-system/contracts';
 import { isUniqueViolation } from '@order-system/platform';
 import type { Payment, Prisma, PrismaClient } from '../generated/prisma/client.js';
@@ -67,22 +68,26 @@ export class PaymentsRepository {
   }
 
   /**
-   * One payment per order, whatever the concurrency: the order's payment is read and written in
-   * one transaction; on SQLite no other writer runs in between (the adapter begins it IMMEDIATE);
-   * on PostgreSQL the unique order_id and writes conditional on the status read let one writer win,
-   * and the others answer from its row (untilWon).
+   * One payment per order, whatever the concurrency: order_id is unique, and a new order's payment
+   * is one `INSERT … ON CONFLICT DO NOTHING` (atomic on its own, the same on SQLite and PostgreSQL:
+   * this is the service's hottest write). When the order has a payment already, it is read and
+   * written in one transaction (begun IMMEDIATE on SQLite, so no other writer runs in between).
    */
-  charge(orderId: string, amountCents: number, status: PaymentStatus): Promise<ChargeOutcome> {
-    return untilWon(() => this.#charge(orderId, amountCents, status));
+  async charge(orderId: string, amountCents: number, status: PaymentStatus): Promise<ChargeOutcome> {
+    const at = new Date();
+    const payment: Payment = { id: randomUUID(), orderId, amountCents, status, createdAt: at, updatedAt: at, refundedAt: null };
+    const inserted = await this.prisma.$executeRaw`
+      INSERT INTO "payments" ("id", "order_id", "amount_cents", "status", "created_at", "updated_at")
+      VALUES (${payment.id}, ${orderId}, ${amountCents}, ${status}, ${at}, ${at})
+      ON CONFLICT ("order_id") DO NOTHING`;
+    if (inserted === 1) return { kind: 'created', payment };
+    // On PostgreSQL a concurrent retry of a FAILED payment, or a void, may write first: try again on its row.
+    return untilWon(() => this.#chargeExisting(orderId, amountCents, status));
   }
 
-  #charge(orderId: string, amountCents: number, status: PaymentStatus): Promise<ChargeOutcome> {
+  #chargeExisting(orderId: string, amountCents: number, status: PaymentStatus): Promise<ChargeOutcome> {
     return this.prisma.$transaction(async (tx): Promise<ChargeOutcome> => {
-      const existing = await tx.payment.findUnique({ where: { orderId } });
-      if (!existing) {
-        const payment = await tx.payment.create({ data: { orderId, amountCents, status } });
-        return { kind: 'created', payment };
-      }
+      const existing = await tx.payment.findUniqueOrThrow({ where: { orderId } });
       switch (existing.status as PaymentStatus) {
         case 'FAILED': {
           // A declined charge took no money, so it may be tried again, with any amount.

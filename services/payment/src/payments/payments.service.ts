@@ -1,7 +1,7 @@
 import type { PaymentRequest } from '@order-system/contracts';
-import { ConflictError, formatCents, type Logger, NotFoundError } from '@order-system/platform';
+import { ConflictError, type Counter, formatCents, type Logger, NotFoundError } from '@order-system/platform';
 import type { Payment } from '../generated/prisma/client.js';
-import type { ChargeOutcome, PaymentsRepository, VoidOutcome } from './payments.repository.js';
+import type { ChargeOutcome, PaymentsRepository, RefundOutcome, VoidOutcome } from './payments.repository.js';
 import type { SimulatedProcessor } from './processor.js';
 
 export class PaymentNotFoundError extends NotFoundError {
@@ -74,6 +74,31 @@ export interface ChargeResult {
   payment: Payment;
 }
 
+export const CHARGE_OUTCOMES: readonly (ChargeOutcome['kind'] | 'unavailable')[] = [
+  'created',
+  'retried',
+  'already_completed',
+  'amount_mismatch',
+  'refunded',
+  'voided',
+  'unavailable',
+];
+export const REFUND_OUTCOMES: readonly RefundOutcome['kind'][] = ['refunded', 'already_refunded', 'not_refundable', 'not_found'];
+export const VOID_OUTCOMES: readonly (VoidOutcome['kind'] | 'not_found')[] = [
+  'voided',
+  'already_voided',
+  'completed',
+  'refunded',
+  'not_found',
+];
+
+/** payments_total (charges; 'unavailable' when the processor refused), payment_refunds_total and payment_voids_total, by outcome. */
+export interface PaymentCounters {
+  charges: Counter<'outcome'>;
+  refunds: Counter<'outcome'>;
+  voids: Counter<'outcome'>;
+}
+
 /**
  * One payment per order, never two charges. The processor may refuse before anything is
  * stored (503); once a charge is stored, its answer may be slow, and a repeat of the request
@@ -84,6 +109,7 @@ export class PaymentsService {
     private readonly payments: PaymentsRepository,
     private readonly processor: SimulatedProcessor,
     private readonly logger: Logger,
+    private readonly counters: PaymentCounters,
   ) {}
 
   async charge(request: PaymentRequest, log: Logger = this.logger): Promise<ChargeResult> {
@@ -91,10 +117,12 @@ export class PaymentsService {
     try {
       this.processor.assertAvailable();
     } catch (err) {
+      this.counters.charges.inc({ outcome: 'unavailable' });
       log.warn({ order_id: orderId }, 'payment refused: processor unavailable (injected fault)');
       throw err;
     }
     const outcome = await this.payments.charge(orderId, amount, this.processor.outcome(amount));
+    this.counters.charges.inc({ outcome: outcome.kind });
     logCharge(outcome, amount, log);
     // Outside the transaction: the charge is committed and readable while the caller waits.
     await this.processor.respondDelay();
@@ -121,6 +149,7 @@ export class PaymentsService {
 
   async refund(orderId: string | null, reason: string | undefined, log: Logger = this.logger): Promise<Payment> {
     const outcome = orderId === null ? ({ kind: 'not_found' } as const) : await this.payments.refund(orderId);
+    this.counters.refunds.inc({ outcome: outcome.kind });
     switch (outcome.kind) {
       case 'not_found':
         throw new PaymentNotFoundError();
@@ -145,8 +174,12 @@ export class PaymentsService {
    * Like a refund, it is never refused by the PAYMENT_FAILURE_RATE fault.
    */
   async void(orderId: string | null, reason: string | undefined, log: Logger = this.logger): Promise<Payment> {
-    if (orderId === null) throw new PaymentNotFoundError();
+    if (orderId === null) {
+      this.counters.voids.inc({ outcome: 'not_found' });
+      throw new PaymentNotFoundError();
+    }
     const outcome = await this.payments.void(orderId);
+    this.counters.voids.inc({ outcome: outcome.kind });
     logVoid(outcome, reason ?? null, log);
     switch (outcome.kind) {
       case 'voided':

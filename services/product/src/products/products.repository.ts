@@ -13,8 +13,12 @@ export class ProductsRepository {
     return { items, total };
   }
 
-  findById(id: number): Promise<Product | null> {
-    return this.prisma.product.findUnique({ where: { id } });
+  /** The hottest read of the service: plain SQL (the same on SQLite and PostgreSQL). */
+  async findById(id: number): Promise<Product | null> {
+    const [product] = await this.prisma.$queryRaw<Product[]>`
+      SELECT "id", "name", "description", "price_cents" AS "priceCents", "stock", "created_at" AS "createdAt", "updated_at" AS "updatedAt"
+      FROM "products" WHERE "id" = ${id}`;
+    return product ?? null;
   }
 
   create(input: ProductCreate): Promise<Product> {

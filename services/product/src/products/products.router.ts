@@ -24,21 +24,26 @@ export function productsRouter(products: ProductsService): Router {
   const router = Router();
   const admin = requireRole('admin');
 
-  defineRoute(router, '/api/products', {
-    get: async (req, res) => {
-      const page = parseOrThrow(paginationQuery, req.query);
-      const { items, total } = await products.list(page);
-      setPaginationHeaders(req, res, page, total);
-      res.json(items.map(toProductJson));
-    },
-    post: [
-      admin,
-      async (req, res) => {
-        const product = await products.create(parseProduct(req, productCreateBody));
-        res.status(201).location(`/api/products/${product.id}/`).json(toProductJson(product));
+  defineRoute(
+    router,
+    '/api/products',
+    {
+      get: async (req, res) => {
+        const page = parseOrThrow(paginationQuery, req.query);
+        const { items, total } = await products.list(page);
+        setPaginationHeaders(req, res, page, total);
+        res.json(items.map(toProductJson));
       },
-    ],
-  });
+      post: [
+        admin,
+        async (req, res) => {
+          const product = await products.create(parseProduct(req, productCreateBody));
+          res.status(201).location(`/api/products/${product.id}/`).json(toProductJson(product));
+        },
+      ],
+    },
+    { query: { get: paginationQuery } },
+  );
 
   defineRoute(router, '/api/products/:id', {
     get: async (req, res) => {

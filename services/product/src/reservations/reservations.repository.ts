@@ -1,7 +1,15 @@
 import { isUniqueViolation } from '@order-system/platform';
-import type { PrismaClient, Reservation, ReservationItem } from '../generated/prisma/client.js';
+import { Prisma, type PrismaClient, type Reservation } from '../generated/prisma/client.js';
 
-export type ReservationWithItems = Reservation & { items: ReservationItem[] };
+/** One reserved line, at the product's name and price when it was reserved. */
+export interface ReservationItemRecord {
+  productId: number;
+  quantity: number;
+  unitPriceCents: number;
+  name: string;
+}
+
+export type ReservationWithItems = Reservation & { items: ReservationItemRecord[] };
 
 export interface ReservationLine {
   productId: number;
@@ -25,61 +33,43 @@ export class ReservationsRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
   /**
-   * Reserves every line or none, in one transaction: a repeat of a known reservation id
-   * returns it unchanged; otherwise each product's stock is decremented only where enough is
-   * left (a conditional UPDATE), so stock can never go below zero.
-   *
-   * On PostgreSQL, where reservations run at the same time: the decrements lock their product rows
-   * in ascending product id, whatever order the lines came in, so two reservations of the same
-   * products always queue in the same order and never deadlock; and when two requests with one new
-   * id race, the reservation's primary key lets one commit and rolls the other back (its
-   * decrements with it), which then answers as a repeat.
+   * Reserves every line or none, in one transaction: a repeat of a known reservation id returns
+   * it unchanged; otherwise each product's stock is decremented only where enough is left (a
+   * conditional UPDATE that also returns the name and price it reserved at), so stock can never go
+   * below zero. The reservation row is written first (`ON CONFLICT DO NOTHING`), so that of two
+   * requests with one new id, one reserves and the other finds its reservation; lines arrive in
+   * product id order, so two reservations take their rows in the same order. This is the hottest
+   * write of the service: plain SQL, the same on SQLite and PostgreSQL.
    */
   async reserve(id: string, lines: ReservationLine[]): Promise<ReserveOutcome> {
+    const at = new Date();
     try {
-      return await this.#reserve(id, lines);
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-      const existing = await this.prisma.reservation.findUnique({ where: { id }, include: { items: true } });
-      if (!existing) throw err;
-      return { kind: 'existing', reservation: existing };
-    }
-  }
-
-  async #reserve(id: string, lines: ReservationLine[]): Promise<ReserveOutcome> {
-    try {
-      return await this.prisma.$transaction(async (tx) => {
-        const existing = await tx.reservation.findUnique({ where: { id }, include: { items: true } });
-        if (existing) return { kind: 'existing', reservation: existing } as const;
-
-        const products = await tx.product.findMany({ where: { id: { in: lines.map((line) => line.productId) } } });
-        const byId = new Map(products.map((product) => [product.id, product]));
-        const missing = lines.find((line) => !byId.has(line.productId));
-        if (missing) throw new Abort({ kind: 'product_not_found', productId: missing.productId });
-
-        for (const line of [...lines].sort((a, b) => a.productId - b.productId)) {
-          const { count } = await tx.product.updateMany({
-            where: { id: line.productId, stock: { gte: line.quantity } },
-            data: { stock: { decrement: line.quantity } },
-          });
-          if (count === 0) throw new Abort({ kind: 'out_of_stock', productId: line.productId });
+      return await this.prisma.$transaction(async (tx): Promise<ReserveOutcome> => {
+        const inserted = await tx.$executeRaw`
+          INSERT INTO "reservations" ("id", "status", "created_at") VALUES (${id}, 'ACTIVE', ${at}) ON CONFLICT ("id") DO NOTHING`;
+        if (inserted === 0) {
+          const existing = await tx.reservation.findUniqueOrThrow({ where: { id }, include: { items: true } });
+          return { kind: 'existing', reservation: existing };
         }
-
-        const reservation = await tx.reservation.create({
-          data: {
-            id,
-            status: 'ACTIVE',
-            items: {
-              create: lines.map((line) => {
-                const product = byId.get(line.productId);
-                if (!product) throw new Error(`product ${line.productId} vanished inside a transaction`);
-                return { productId: line.productId, quantity: line.quantity, unitPriceCents: product.priceCents, name: product.name };
-              }),
-            },
-          },
-          include: { items: true },
-        });
-        return { kind: 'created', reservation } as const;
+        const items: ReservationItemRecord[] = [];
+        for (const [index, line] of lines.entries()) {
+          const [product] = await tx.$queryRaw<{ name: string; price_cents: number }[]>`
+            UPDATE "products" SET "stock" = "stock" - ${line.quantity}, "updated_at" = ${at}
+            WHERE "id" = ${line.productId} AND "stock" >= ${line.quantity}
+            RETURNING "name", "price_cents"`;
+          if (!product) throw new Abort(await refusal(tx, lines.slice(index)));
+          items.push({
+            productId: line.productId,
+            quantity: line.quantity,
+            unitPriceCents: Number(product.price_cents),
+            name: product.name,
+          });
+        }
+        const values = items.map((item) => Prisma.sql`(${id}, ${item.productId}, ${item.quantity}, ${item.unitPriceCents}, ${item.name})`);
+        await tx.$executeRaw`
+          INSERT INTO "reservation_items" ("reservation_id", "product_id", "quantity", "unit_price_cents", "name")
+          VALUES ${Prisma.join(values)}`;
+        return { kind: 'created', reservation: { id, status: 'ACTIVE', createdAt: at, releasedAt: null, items } };
       });
     } catch (err) {
       if (err instanceof Abort) return err.outcome;
@@ -99,11 +89,13 @@ export class ReservationsRepository {
    * stock back. Two tombstones of one id cannot both be stored: the loser finds the winner's.
    */
   async release(id: string): Promise<ReleaseOutcome> {
-    try {
-      return await this.#release(id);
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-      return this.#release(id);
+    for (let tries = 1; ; tries++) {
+      try {
+        return await this.#release(id);
+      } catch (err) {
+        // A reservation or a tombstone of this id was stored meanwhile: decide again on it.
+        if (!isUniqueViolation(err) || tries >= 3) throw err;
+      }
     }
   }
 
@@ -126,4 +118,16 @@ export class ReservationsRepository {
       return { kind: 'released', reservation } as const;
     });
   }
+}
+
+/**
+ * Why the first of `lines` could not be reserved: a product of these lines that does not exist is
+ * reported before a lack of stock, whichever comes first, as a refusal of the whole request.
+ */
+async function refusal(tx: Prisma.TransactionClient, lines: ReservationLine[]): Promise<ReserveOutcome> {
+  const ids = lines.map((line) => line.productId);
+  const found = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "products" WHERE "id" IN (${Prisma.join(ids)})`;
+  const existing = new Set(found.map((row) => Number(row.id)));
+  const missing = ids.find((productId) => !existing.has(productId));
+  return missing === undefined ? { kind: 'out_of_stock', productId: ids[0]! } : { kind: 'product_not_found', productId: missing };
 }

@@ -1,6 +1,12 @@
 import type { ReservationJson, ReservationRequest } from '@order-system/contracts';
-import { ConflictError, formatCents, type Logger, NotFoundError } from '@order-system/platform';
-import type { ReservationLine, ReservationsRepository, ReservationWithItems } from './reservations.repository.js';
+import { ConflictError, type Counter, formatCents, type Logger, NotFoundError } from '@order-system/platform';
+import type {
+  ReleaseOutcome,
+  ReservationLine,
+  ReservationsRepository,
+  ReservationWithItems,
+  ReserveOutcome,
+} from './reservations.repository.js';
 
 export class ReservationProductNotFoundError extends NotFoundError {
   constructor(productId: number) {
@@ -27,14 +33,25 @@ export function mergeLines(items: ReservationRequest['items']): ReservationLine[
   return [...totals].sort(([a], [b]) => a - b).map(([productId, quantity]) => ({ productId, quantity }));
 }
 
+export const RESERVE_OUTCOMES: readonly ReserveOutcome['kind'][] = ['created', 'existing', 'out_of_stock', 'product_not_found'];
+export const RELEASE_OUTCOMES: readonly ReleaseOutcome['kind'][] = ['released', 'already_released', 'not_found'];
+
+/** reservations_total and reservation_releases_total, by outcome. */
+export interface ReservationCounters {
+  reservations: Counter<'outcome'>;
+  releases: Counter<'outcome'>;
+}
+
 export class ReservationsService {
   constructor(
     private readonly reservations: ReservationsRepository,
     private readonly logger: Logger,
+    private readonly counters: ReservationCounters,
   ) {}
 
   async reserve(request: ReservationRequest, log: Logger = this.logger): Promise<{ created: boolean; reservation: ReservationWithItems }> {
     const outcome = await this.reservations.reserve(request.reservation_id, mergeLines(request.items));
+    this.counters.reservations.inc({ outcome: outcome.kind });
     switch (outcome.kind) {
       case 'product_not_found':
         throw new ReservationProductNotFoundError(outcome.productId);
@@ -51,6 +68,7 @@ export class ReservationsService {
 
   async release(id: string | null, log: Logger = this.logger): Promise<ReservationWithItems> {
     const outcome = id === null ? ({ kind: 'not_found' } as const) : await this.reservations.release(id);
+    this.counters.releases.inc({ outcome: outcome.kind });
     if (outcome.kind === 'not_found') throw new ReservationNotFoundError();
     if (outcome.kind === 'released') log.info({ reservation_id: id }, 'reservation released');
     return outcome.reservation;

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { DEFAULT_MAX_TOKEN_TTL_SECONDS } from '../auth/tokens.js';
+
+const ORIGIN = /^https?:\/\/[^/?#\s]+$/;
+
+/** CORS_ORIGINS: comma-separated origins (`https://app.example.com`), or `*` for any; empty means none. */
+const corsOrigins = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((origin) => origin.trim().replace(/\/+$/, ''))
+      .filter((origin) => origin !== ''),
+  )
+  .refine((origins) => origins.every((origin) => origin === '*' || ORIGIN.test(origin)), {
+    message: 'must be comma-separated origins such as https://app.example.com, or *',
+  });
+
+/** The settings of the HTTP hardening every service shares (tokens, limits, CORS, timeouts). */
+export const hardeningConfigShape = {
+  /** Longest lifetime of a token (`exp` - `iat`, or `exp` - now); a longer-lived one is refused. */
+  JWT_MAX_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(366 * 24 * 60 * 60)
+    .default(DEFAULT_MAX_TOKEN_TTL_SECONDS),
+  /** Requests per minute per client address on every route (health, readiness and metrics aside); 0 = no limit. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  CORS_ORIGINS: corsOrigins,
+  /** Time a client has to send a whole request (headers and body) before it gets a 408. */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
+};

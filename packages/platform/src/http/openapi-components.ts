@@ -1,0 +1,148 @@
+/**
+ * The parts of the OpenAPI document every service shares: the one Error schema, the headers
+ * and the answers that any route can give. Plain JSON Schema, since they describe the error
+ * middleware and the HTTP server rather than a zod-parsed input.
+ */
+
+export const ERROR_SCHEMA = {
+  type: 'object',
+  description:
+    'Every error. `code` is stable and listed in the README; some errors add context fields ' +
+    '(`product_id`, `order_status`, `payment_id`, `status`, ...).',
+  required: ['error', 'code'],
+  properties: {
+    error: { type: 'string', description: 'A human sentence' },
+    code: { type: 'string', pattern: '^[a-z0-9_]+$', description: 'Stable snake_case code' },
+    details: {
+      type: 'object',
+      description: 'Field-level messages of a validation error (field path -> messages)',
+      additionalProperties: { type: 'array', items: { type: 'string' } },
+    },
+  },
+  additionalProperties: true,
+};
+
+const REQUEST_ID_EXAMPLE = 'f3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
+
+export const COMPONENT_PARAMETERS = {
+  RequestId: {
+    name: 'X-Request-Id',
+    in: 'header',
+    required: false,
+    description:
+      'Correlates the request across the services and their logs. Kept when it is 1-128 characters of ' +
+      '`A-Z a-z 0-9 . _ : -`, otherwise replaced by a new one; returned on the response.',
+    schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
+    example: REQUEST_ID_EXAMPLE,
+  },
+};
+
+export const COMPONENT_HEADERS = {
+  'X-Request-Id': {
+    description: 'The request id: the one sent, or a new one',
+    schema: { type: 'string' },
+    example: REQUEST_ID_EXAMPLE,
+  },
+  'X-Total-Count': {
+    description: 'How many items the whole list has (all pages)',
+    schema: { type: 'integer', minimum: 0 },
+    example: 42,
+  },
+  Link: {
+    description: 'First, previous, next and last pages (RFC 8288), as GitHub does',
+    schema: { type: 'string' },
+    example:
+      '<http://localhost:8001/api/products/?limit=2&offset=0>; rel="first", <http://localhost:8001/api/products/?limit=2&offset=2>; rel="next", <http://localhost:8001/api/products/?limit=2&offset=40>; rel="last"',
+  },
+  Location: {
+    description: 'Where the created (or recorded) resource can be read',
+    schema: { type: 'string' },
+    example: '/api/orders/3f0c8a52-1d7e-4c1b-9b2e-6a4f5d3c2b1a/',
+  },
+  'Idempotent-Replayed': {
+    description: 'Present (`true`) when this is the replay of the first answer to the same Idempotency-Key',
+    schema: { type: 'string', enum: ['true'] },
+    example: 'true',
+  },
+  'Retry-After': {
+    description: 'Seconds to wait before trying again',
+    schema: { type: 'integer', minimum: 0 },
+    example: 1,
+  },
+  'WWW-Authenticate': {
+    description: 'The authentication scheme expected',
+    schema: { type: 'string' },
+    example: 'Bearer',
+  },
+  Allow: {
+    description: 'The methods this path has',
+    schema: { type: 'string' },
+    example: 'GET, HEAD, POST',
+  },
+};
+
+type Header = keyof typeof COMPONENT_HEADERS;
+
+function errorResponse(description: string, example: object, headers: Header[] = [], withRequestId = true): object {
+  const all: Header[] = withRequestId ? ['X-Request-Id', ...headers] : headers;
+  return {
+    description,
+    ...(all.length > 0 ? { headers: Object.fromEntries(all.map((name) => [name, { $ref: `#/components/headers/${name}` }])) } : {}),
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, example } },
+  };
+}
+
+export const COMPONENT_RESPONSES = {
+  BadRequest: errorResponse(
+    'Bad input: an unknown or invalid query parameter, a malformed JSON body, or a body that fails validation (`details` says which field)',
+    { error: 'Validation failed', code: 'validation_failed', details: { limit: ['must be a non-negative integer'] } },
+  ),
+  Unauthorized: errorResponse(
+    'No bearer token, or an invalid, expired or refresh token',
+    { error: 'Authentication credentials were not provided or are invalid', code: 'unauthorized' },
+    ['WWW-Authenticate'],
+  ),
+  InvalidAuthorization: errorResponse(
+    'An Authorization header was sent but is not a valid bearer access token (none is needed here; a bad one is still refused)',
+    { error: 'Authentication credentials were not provided or are invalid', code: 'unauthorized' },
+    ['WWW-Authenticate'],
+  ),
+  Forbidden: errorResponse('A valid token without the role this operation needs', {
+    error: 'You do not have permission to perform this action',
+    code: 'forbidden',
+  }),
+  MethodNotAllowed: errorResponse(
+    'The answer to any method this path does not have; `Allow` lists the methods it has',
+    { error: 'Method TRACE not allowed', code: 'method_not_allowed' },
+    ['Allow'],
+  ),
+  PayloadTooLarge: errorResponse('The body is larger than 100 kB', {
+    error: 'Request body is larger than 100 kB',
+    code: 'payload_too_large',
+  }),
+  UnsupportedMediaType: errorResponse('A body that is not `application/json` (or an unsupported encoding or charset)', {
+    error: 'Content-Type must be application/json',
+    code: 'unsupported_media_type',
+  }),
+  TooManyRequests: errorResponse(
+    'Rate limited: when RATE_LIMIT_PER_MINUTE is set, per client address (`POST /api/token/` is always limited, per client address and per username)',
+    { error: 'Too many requests, retry later', code: 'rate_limited' },
+    ['Retry-After'],
+  ),
+  RequestTimeout: errorResponse(
+    'The whole request (headers and body) did not arrive within REQUEST_TIMEOUT_MS; answered by the HTTP server itself, before any route (so without X-Request-Id)',
+    { error: 'The request did not arrive in time', code: 'request_timeout' },
+    [],
+    false,
+  ),
+  HeadersTooLarge: errorResponse(
+    'Too many or too large request headers; answered by the HTTP server itself, before any route (so without X-Request-Id)',
+    { error: 'The request headers are too large', code: 'headers_too_large' },
+    [],
+    false,
+  ),
+  InternalError: errorResponse('An unexpected failure; the details are only in the logs, under the request id', {
+    error: 'Internal server error',
+    code: 'internal_error',
+  }),
+};

@@ -1,0 +1,66 @@
+import { Writable } from 'node:stream';
+import express from 'express';
+import { pino } from 'pino';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { createServiceApp } from './create-app.js';
+
+/** An app whose logger (level debug) keeps every line it writes. */
+function appWithLog() {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  const logger = pino({ level: 'debug', formatters: { level: (label) => ({ level: label }) } }, sink);
+  const routes = express.Router();
+  routes.get('/api/things/', (_req, res) => {
+    res.json([]);
+  });
+  routes.get('/api/broken/', () => {
+    throw new Error('boom');
+  });
+  const app = createServiceApp({
+    service: 'test',
+    logger,
+    readiness: async () => ({ ready: false, checks: { database: 'unavailable' } }),
+    routes,
+    openapi: {},
+  });
+  const levelOf = (url: string) =>
+    lines.find((line) => (line.req as { url?: string } | undefined)?.url === url && String(line.msg).startsWith('request '))?.level;
+  return { app, levelOf };
+}
+
+describe('request log levels', () => {
+  it('when a probe polls /health, /ready or /metrics, then its line is at debug, so an info log does not show it', async () => {
+    const { app, levelOf } = appWithLog();
+    await request(app).get('/health').expect(200);
+    await request(app).get('/health?probe=1').expect(200);
+    await request(app).get('/metrics');
+
+    expect(levelOf('/health')).toBe('debug');
+    expect(levelOf('/health?probe=1')).toBe('debug');
+    expect(levelOf('/metrics')).toBe('debug');
+  });
+
+  it('when a readiness probe gets 503, then its line is an error like any other 5xx', async () => {
+    const { app, levelOf } = appWithLog();
+    await request(app).get('/ready').expect(503);
+
+    expect(levelOf('/ready')).toBe('error');
+  });
+
+  it('when people or services call the API, then their requests stay at info, and failures at error', async () => {
+    const { app, levelOf } = appWithLog();
+    await request(app).get('/api/things/').expect(200);
+    await request(app).get('/api/nothing/').expect(404);
+    await request(app).get('/api/broken/').expect(500);
+
+    expect(levelOf('/api/things/')).toBe('info');
+    expect(levelOf('/api/nothing/')).toBe('info');
+    expect(levelOf('/api/broken/')).toBe('error');
+  });
+});

@@ -1,0 +1,186 @@
+// The Dockerfile and the compose files, checked as far as parsing goes: no Docker engine runs here.
+// `docker-compose config` (the Compose client) validates and normalises each compose file.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { REPO_ROOT } from '@order-system/testing';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { orderConfigSchema } from '../../services/order/src/config.js';
+import { paymentConfigSchema } from '../../services/payment/src/config.js';
+import { productConfigSchema } from '../../services/product/src/config.js';
+
+const SERVICE_PORTS = { order: 8000, product: 8001, payment: 8002 } as const;
+type ServiceName = keyof typeof SERVICE_PORTS;
+const SCHEMA_KEYS: Record<ServiceName, string[]> = {
+  order: Object.keys(orderConfigSchema.shape),
+  product: Object.keys(productConfigSchema.shape),
+  payment: Object.keys(paymentConfigSchema.shape),
+};
+/** Read by the image itself, not by a service: which service a container runs. */
+const IMAGE_VARIABLES = ['SERVICE'];
+
+const hasCompose = spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status === 0;
+if (!hasCompose) console.warn('docker-compose is not installed: the compose files are not parsed (apt-get install docker-compose)');
+
+interface ComposeService {
+  build?: { context: string; target?: string };
+  image?: string;
+  environment?: Record<string, string>;
+  ports?: { published: number | string; target: number | string }[];
+  healthcheck?: { test: string[] | string };
+  depends_on?: Record<string, { condition: string }>;
+  volumes?: (string | { source: string; target: string; type: string })[];
+}
+
+/** The file as Compose understands it, after validation, merges and interpolation. */
+function composeConfig(file: string): Record<string, ComposeService> {
+  const result = spawnSync('docker-compose', ['-f', file, 'config'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  expect(result.status, result.stderr).toBe(0);
+  return (parse(result.stdout) as { services: Record<string, ComposeService> }).services;
+}
+
+/** Every variable name .env.example documents, set or commented out. */
+function exampleVariables(): Set<string> {
+  const text = readFileSync(join(REPO_ROOT, '.env.example'), 'utf8');
+  return new Set([...text.matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!));
+}
+
+const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
+/** The instructions of the last stage, the image that runs. */
+const runtimeStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+
+function appServices(services: Record<string, ComposeService>): [string, ComposeService, ServiceName][] {
+  return Object.entries(services)
+    .filter(([, service]) => service.build !== undefined)
+    .map(([name, service]) => [name, service, service.environment?.SERVICE as ServiceName]);
+}
+
+describe('Dockerfile', () => {
+  it('installs from the lockfile and the manifests before it copies any source, so a code change reuses the install layers', () => {
+    const at = (needle: string) => dockerfile.indexOf(needle);
+    expect(at('COPY pnpm-lock.yaml')).toBeGreaterThan(-1);
+    expect(at('pnpm fetch')).toBeGreaterThan(at('COPY pnpm-lock.yaml'));
+    expect(at('COPY services/order/package.json')).toBeGreaterThan(at('pnpm fetch'));
+    expect(at('pnpm install --frozen-lockfile')).toBeGreaterThan(at('COPY services/order/package.json'));
+    expect(at('COPY services services')).toBeGreaterThan(at('pnpm install --frozen-lockfile'));
+    expect(dockerfile).not.toMatch(/^COPY \. /m);
+  });
+
+  it('has a build stage, a production-dependencies stage and a runtime stage on a maintained Node LTS', () => {
+    const stages = [...dockerfile.matchAll(/^FROM (\S+) AS (\S+)$/gm)].map((m) => m[2]);
+    expect(stages).toEqual(['base', 'fetch', 'manifests', 'build', 'prod-deps', 'runtime']);
+    expect(dockerfile).toMatch(/^ARG NODE_VERSION=(22|24)$/m);
+    expect(runtimeStage).toMatch(/^FROM node:\$\{NODE_VERSION\}-bookworm-slim AS runtime$/m);
+    expect(dockerfile).toMatch(/pnpm install --prod --frozen-lockfile/);
+  });
+
+  it('runs the compiled JavaScript with plain node, as a non-root user, with a healthcheck on /ready', () => {
+    expect(runtimeStage).toMatch(/^USER node$/m);
+    expect(runtimeStage).toMatch(/^HEALTHCHECK .*\n?.*\/ready/m);
+    expect(runtimeStage).toMatch(/^CMD \["sh", "-c", "exec node services\/\$\{SERVICE\}\/dist\/main\.js"\]$/m);
+    // Nothing of the build's toolchain reaches the image: only dist folders from the build stage.
+    for (const line of runtimeStage.split('\n').filter((l) => l.startsWith('COPY --from=build'))) {
+      expect(line).toMatch(/\/dist /);
+    }
+    expect(runtimeStage).not.toMatch(/tsx|--import/);
+  });
+
+  it('copies the manifest of every workspace package, and ships the dist of every package the build compiles', () => {
+    const workspaceDirs = ['packages', 'services'].flatMap((group) =>
+      readdirSync(join(REPO_ROOT, group)).map((name) => `${group}/${name}`),
+    );
+    for (const dir of [...workspaceDirs, 'tests']) expect(dockerfile).toContain(`COPY ${dir}/package.json ${dir}/`);
+    const built = (
+      JSON.parse(readFileSync(join(REPO_ROOT, 'tsconfig.build.json'), 'utf8')) as { references: { path: string }[] }
+    ).references.map((ref) => dirname(ref.path));
+    for (const dir of built) expect(runtimeStage).toContain(`COPY --from=build /app/${dir}/dist ${dir}/dist`);
+  });
+
+  it('keeps node_modules, dist, data and .git out of the build context', () => {
+    const ignored = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n');
+    for (const entry of ['.git', '**/node_modules', '**/dist', 'data', '.env']) expect(ignored).toContain(entry);
+  });
+});
+
+describe.each(['docker-compose.yml', 'docker-compose.scale.yml'])('%s', (file) => {
+  it.runIf(hasCompose)('is valid for docker-compose', () => {
+    const result = spawnSync('docker-compose', ['-f', file, 'config', '-q'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+  });
+
+  it.runIf(hasCompose)('gives each service only variables its configuration reads and .env.example documents', () => {
+    const documented = exampleVariables();
+    for (const [name, service, kind] of appServices(composeConfig(file))) {
+      expect(Object.keys(SERVICE_PORTS), `${name}: SERVICE`).toContain(kind);
+      for (const variable of Object.keys(service.environment ?? {})) {
+        if (IMAGE_VARIABLES.includes(variable)) continue;
+        expect(SCHEMA_KEYS[kind], `${name}: ${variable} is not read by the ${kind} service`).toContain(variable);
+        expect([...documented], `${name}: ${variable} is not in .env.example`).toContain(variable);
+      }
+      expect(service.environment?.PORT, `${name}: PORT`).toBe(String(SERVICE_PORTS[kind]));
+    }
+  });
+
+  it.runIf(hasCompose)('gives every container a healthcheck (the image has one on /ready) and waits only on healthchecks', () => {
+    const services = composeConfig(file);
+    for (const [name, service] of Object.entries(services)) {
+      const healthchecked = service.build !== undefined || service.healthcheck !== undefined;
+      expect(healthchecked, `${name} has no healthcheck`).toBe(true);
+      for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
+        expect(services[dependency], `${name} depends on a missing ${dependency}`).toBeDefined();
+        expect(condition, `${name} -> ${dependency}`).toBe('service_healthy');
+      }
+    }
+  });
+
+  it.runIf(hasCompose)('serves order, product and payment on 8000, 8001 and 8002 of the host, nothing else', () => {
+    const published = Object.entries(composeConfig(file)).flatMap(([name, service]) =>
+      (service.ports ?? []).map((port) => [name, Number(port.published), Number(port.target)] as const),
+    );
+    expect(published.map(([, host]) => host).sort()).toEqual([8000, 8001, 8002]);
+    for (const [name, host, container] of published) expect(container, name).toBe(host);
+  });
+});
+
+describe('docker-compose.scale.yml: PostgreSQL, replicas and load balancers', () => {
+  it.runIf(hasCompose)('runs two or more replicas of each service on its PostgreSQL database, one load balancer in front of each', () => {
+    const services = composeConfig('docker-compose.scale.yml');
+    const apps = appServices(services);
+    for (const kind of Object.keys(SERVICE_PORTS) as ServiceName[]) {
+      const replicas = apps.filter(([, , k]) => k === kind);
+      expect(replicas.length, `${kind} replicas`).toBeGreaterThanOrEqual(2);
+      const databases = new Set(replicas.map(([, service]) => service.environment?.DATABASE_URL));
+      expect(databases.size, `${kind} replicas share one database`).toBe(1);
+      expect([...databases][0]).toMatch(new RegExp(`^postgresql://[^@]+@postgres:5432/${kind}$`));
+      for (const [name, service] of replicas) expect(service.ports ?? [], `${name} must be reached through its load balancer`).toEqual([]);
+
+      // The load balancer publishes the service's port and lists every replica in its nginx config.
+      const balancer = services[`${kind}-lb`];
+      expect(balancer?.image).toMatch(/^nginx:/);
+      expect(balancer?.ports?.map((p) => Number(p.published))).toEqual([SERVICE_PORTS[kind]]);
+      const mount = (balancer?.volumes ?? [])
+        .map((v) => (typeof v === 'string' ? v.split(':')[0]! : v.source))
+        .find((v) => v.endsWith('.conf'));
+      expect(mount && existsSync(mount), `${kind}-lb config file`).toBe(true);
+      const conf = readFileSync(mount!, 'utf8');
+      expect(conf).toContain(`listen ${SERVICE_PORTS[kind]};`);
+      const upstream = [...conf.matchAll(/^\s*server (\S+):(\d+)/gm)].map((m) => `${m[1]}:${m[2]}`).sort();
+      expect(upstream).toEqual(replicas.map(([name]) => `${name}:${SERVICE_PORTS[kind]}`).sort());
+    }
+    expect(services.postgres?.image).toMatch(/^postgres:/);
+  });
+
+  it.runIf(hasCompose)('points the order replicas at the product and payment load balancers, not at one replica', () => {
+    for (const [name, service, kind] of appServices(composeConfig('docker-compose.scale.yml'))) {
+      if (kind !== 'order') continue;
+      expect(service.environment?.PRODUCT_SERVICE_URL, name).toBe('http://product-lb:8001');
+      expect(service.environment?.PAYMENT_SERVICE_URL, name).toBe('http://payment-lb:8002');
+    }
+  });
+
+  it('creates a database for each service on the PostgreSQL server', () => {
+    const sql = readFileSync(join(REPO_ROOT, 'docker', 'postgres', 'create-databases.sql'), 'utf8');
+    for (const kind of Object.keys(SERVICE_PORTS)) expect(sql).toMatch(new RegExp(`^CREATE DATABASE "?${kind}"?;$`, 'm'));
+  });
+});
