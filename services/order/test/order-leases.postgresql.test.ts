@@ -72,6 +72,7 @@ describe('order leases shared by replicas', () => {
       takenAt = await expiryOf(a.prisma, orderId);
       await opened;
     });
+    await waitFor(() => takenAt !== undefined);
     // Until the lease has been pushed forward more than twice its life, the other replica keeps trying.
     await waitFor(async () => {
       attempts.push(String(await b.inFlight.tryRun(orderId, 'recovery', async () => 'ran')));

@@ -138,7 +138,24 @@ export class PaymentsRepository {
    * REFUNDED payment is left as it is: the order was charged. The same read-and-write transaction
    * as charge, so a charge and a void of one order are ordered: exactly one of them wins.
    */
-  void(orderId: string): Promise<VoidOutcome> {
+  async void(orderId: string): Promise<VoidOutcome> {
+    // No payment yet (the usual case): the tombstone is one insert-or-nothing, like a new charge, so
+    // that on PostgreSQL a charge and a void of one order race on equal terms for the unique order_id.
+    const at = new Date();
+    const tombstone: Payment = {
+      id: randomUUID(),
+      orderId,
+      amountCents: TOMBSTONE_AMOUNT_CENTS,
+      status: 'VOIDED',
+      createdAt: at,
+      updatedAt: at,
+      refundedAt: null,
+    };
+    const inserted = await this.prisma.$executeRaw`
+      INSERT INTO "payments" ("id", "order_id", "amount_cents", "status", "created_at", "updated_at")
+      VALUES (${tombstone.id}, ${orderId}, ${TOMBSTONE_AMOUNT_CENTS}, 'VOIDED', ${at}, ${at})
+      ON CONFLICT ("order_id") DO NOTHING`;
+    if (inserted === 1) return { kind: 'voided', payment: tombstone, previous: null };
     return untilWon(() => this.#void(orderId));
   }
 
