@@ -42,6 +42,8 @@ export interface CallOptions {
 export const FAST_ORDER_ENV = {
   UPSTREAM_TIMEOUT_MS: '2000',
   RETRY_BASE_DELAY_MS: '20',
+  // On PostgreSQL: a killed order process's orders are free for its successor this soon.
+  ORDER_LEASE_TTL_MS: '3000',
 };
 
 export const ADMIN = bearer('admin', 'admin');

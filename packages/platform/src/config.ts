@@ -21,6 +21,8 @@ export const baseConfigSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   JWT_SECRET: z.string().min(16, 'must be at least 16 characters').default(EXAMPLE_JWT_SECRET),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  /** Connections of the PostgreSQL pool of one process (DATABASE_URL=postgresql://…); unused on SQLite. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   ...hardeningConfigShape,
 });
 

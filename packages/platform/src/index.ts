@@ -14,11 +14,16 @@ export {
   type TokenType,
 } from './auth/tokens.js';
 export { baseConfigSchema, ConfigError, databaseFileFromUrl, EXAMPLE_JWT_SECRET, loadConfig, portSchema } from './config.js';
+export type { ClientFitProblems, ClientFits } from './db/client-fit.js';
+export { type DatabaseKind, databaseKind } from './db/database-url.js';
 export { applyMigrations, listMigrations, MigrationError, type MigrationResult } from './db/migrate.js';
-export { checkDatabase, openDatabase } from './db/open-database.js';
-export { createSqlitePrismaClient } from './db/prisma-client.js';
+export { applyPostgresqlMigrations, PRISMA_MIGRATE_LOCK_KEY } from './db/migrate-postgresql.js';
+export { checkDatabase, type OpenedDatabase, openDatabase, type ServiceDatabase } from './db/open-database.js';
+export { createPostgresqlPrismaClient, createSqlitePrismaClient } from './db/prisma-client.js';
 export { SerializedSqliteAdapterFactory } from './db/prisma-sqlite.js';
-export { type DatabaseShape, shapeFromDatabase, shapeFromPrismaSchema } from './db/schema-check.js';
+export { type DatabaseShape, shapeFromDatabase, shapeFromPostgresql, shapeFromPrismaSchema } from './db/schema-check.js';
+export { isUniqueViolation } from './db/unique-violation.js';
+export { isWriteConflict } from './db/write-conflict.js';
 export * from './errors.js';
 export { createServiceApp, type ReadinessReport, type ServiceAppOptions } from './http/create-app.js';
 export { errorHandler, toAppError } from './http/error-handler.js';

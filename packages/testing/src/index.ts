@@ -3,6 +3,7 @@ export { CONTROL_CHARACTERS, INVISIBLE_ONLY, UNPAIRED_SURROGATES, WELL_FORMED_TE
 export { type Listening, listen } from './listen.js';
 export { documentProblems, expressRoutes, type LintProblem, type LintResult, lintOpenApi, openApiRoutes } from './openapi.js';
 export { undocumentedAnswers } from './openapi-probe.js';
+export { createTestDatabase, databaseUrlOn } from './postgresql/temp-postgresql.js';
 export { REPO_ROOT, type ServiceName, type ServiceProcess, startServiceProcess } from './process.js';
 export {
   ExpositionError,
@@ -15,6 +16,7 @@ export {
 } from './prometheus-text.js';
 export { type ProxiedRequest, type ProxyFault, type ProxyRule, startProxy, type TcpProxy } from './proxy.js';
 export { type RawRequestOptions, type RawResponse, rawRequest } from './raw-http.js';
-export { tempDatabaseUrl, tempDir } from './temp-db.js';
+export { type RoundRobin, startRoundRobin } from './round-robin.js';
+export { tempDatabaseUrl, tempDir, tempSqliteUrl, testDatabaseKind, testPostgresUrl } from './temp-db.js';
 export { bearer, hostileAuthHeaders, signRawToken, TEST_JWT_SECRET } from './tokens.js';
 export { waitFor } from './wait-for.js';

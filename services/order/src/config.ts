@@ -31,6 +31,12 @@ export const orderConfigSchema = baseConfigSchema.extend({
    * service has voided its payment.)
    */
   RECOVERY_GRACE_MS: integer(0, 86_400_000, 120_000),
+  /**
+   * On PostgreSQL, where several replicas share the order database: how long a replica's hold on an
+   * order (its lease) lasts without renewal. It is renewed every third of this while the work runs;
+   * when a replica dies, its orders are free for another replica's recovery job this long after.
+   */
+  ORDER_LEASE_TTL_MS: integer(200, 3_600_000, 30_000),
 });
 
 export type OrderConfig = z.infer<typeof orderConfigSchema>;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { hostname } from 'node:os';
 import {
   checkDatabase,
   createTokenService,
@@ -10,12 +10,15 @@ import {
   type TokenService,
 } from '@order-system/platform';
 import type { OrderConfig } from './config.js';
-import { PrismaClient } from './generated/prisma/client.js';
+import { ORDER_DATABASE } from './database.js';
+import type { PrismaClient } from './generated/prisma/client.js';
 import { IdempotencyRepository } from './orders/idempotency.repository.js';
 import { IdempotencyService } from './orders/idempotency.service.js';
-import { InFlightOrders } from './orders/in-flight-orders.js';
+import { type InFlightOrders, InMemoryInFlightOrders } from './orders/in-flight-orders.js';
 import { OrderCompensation } from './orders/order-compensation.js';
 import { OrderCreationService } from './orders/order-creation.service.js';
+import { LeasedInFlightOrders } from './orders/order-leases.js';
+import { OrderLeasesRepository } from './orders/order-leases.repository.js';
 import { OrderLifecycleService } from './orders/order-lifecycle.service.js';
 import { OrdersRepository } from './orders/orders.repository.js';
 import { OrdersService } from './orders/orders.service.js';
@@ -25,7 +28,7 @@ import { PaymentClient } from './upstream/payment.client.js';
 import { ProductClient } from './upstream/product.client.js';
 import { createUpstreamClient, type UpstreamClient } from './upstream/upstream-client.js';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../prisma/order/migrations', import.meta.url));
+export { MIGRATIONS_DIR, POSTGRESQL_MIGRATIONS_DIR } from './database.js';
 
 /** Readiness must answer fast even when a neighbour hangs. */
 const HEALTH_TIMEOUT_MS = 1000;
@@ -50,7 +53,11 @@ export interface OrderDeps {
 
 /** The composition root: migrates the database, then builds every part from the config. */
 export async function createDeps(config: OrderConfig, logger: Logger): Promise<OrderDeps> {
-  const prisma = openDatabase(PrismaClient, { databaseUrl: config.DATABASE_URL, migrationsDir: MIGRATIONS_DIR, logger });
+  const { prisma, kind } = await openDatabase(ORDER_DATABASE, {
+    databaseUrl: config.DATABASE_URL,
+    poolSize: config.DATABASE_POOL_SIZE,
+    logger,
+  });
   const tokens = createTokenService(config.JWT_SECRET, { maxTtlSeconds: config.JWT_MAX_TTL_SECONDS });
   const metrics = new ServiceMetrics();
   const upstream = { timeoutMs: config.UPSTREAM_TIMEOUT_MS, retryBaseDelayMs: config.RETRY_BASE_DELAY_MS, tokens };
@@ -69,8 +76,16 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
   const repository = new OrdersRepository(prisma);
   const products = new ProductClient(productHttp);
   const payments = new PaymentClient(paymentHttp);
-  // What this process is working on, shared by the workflow, cancellations and the recovery job.
-  const inFlight = new InFlightOrders();
+  // Who works on which order, shared by the workflow, cancellations and the recovery job: in memory
+  // when this process owns the database (SQLite), a lease in the database when replicas share it.
+  const inFlight: InFlightOrders =
+    kind === 'postgresql'
+      ? new LeasedInFlightOrders(new OrderLeasesRepository(prisma, config.ORDER_LEASE_TTL_MS), {
+          owner: `${hostname()}:${process.pid}:${randomUUID()}`,
+          ttlMs: config.ORDER_LEASE_TTL_MS,
+          logger,
+        })
+      : new InMemoryInFlightOrders();
   const compensation = new OrderCompensation(repository, products, payments);
   const recoveryLogger = logger.child({ job: 'recovery' });
   const recovery = new RecoveryJob(
@@ -92,7 +107,11 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
     orders,
     creation: new OrderCreationService(
       orders,
-      new IdempotencyService(new IdempotencyRepository(prisma), logger),
+      new IdempotencyService(
+        new IdempotencyRepository(prisma),
+        logger,
+        kind === 'postgresql' ? { orders: inFlight, claimLifetimeMs: config.ORDER_LEASE_TTL_MS } : undefined,
+      ),
       metrics.counter('orders_total', 'Orders placed (Idempotency-Key replays not counted), by final status and failure code', [
         'status',
         'code',

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import {
   checkDatabase,
   createTokenService,
@@ -9,12 +8,13 @@ import {
   type TokenService,
 } from '@order-system/platform';
 import type { PaymentConfig } from './config.js';
-import { PrismaClient } from './generated/prisma/client.js';
+import { PAYMENT_DATABASE } from './database.js';
+import type { PrismaClient } from './generated/prisma/client.js';
 import { PaymentsRepository } from './payments/payments.repository.js';
 import { CHARGE_OUTCOMES, PaymentsService, REFUND_OUTCOMES, VOID_OUTCOMES } from './payments/payments.service.js';
 import { type ProcessorOptions, SimulatedProcessor } from './payments/processor.js';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../prisma/payment/migrations', import.meta.url));
+export { MIGRATIONS_DIR, POSTGRESQL_MIGRATIONS_DIR } from './database.js';
 
 export interface PaymentDeps {
   config: PaymentConfig;
@@ -32,7 +32,11 @@ export type PaymentDepsOverrides = Pick<ProcessorOptions, 'random' | 'wait'>;
 
 /** The composition root: migrates the database, then builds every part from the config. */
 export async function createDeps(config: PaymentConfig, logger: Logger, overrides: PaymentDepsOverrides = {}): Promise<PaymentDeps> {
-  const prisma = openDatabase(PrismaClient, { databaseUrl: config.DATABASE_URL, migrationsDir: MIGRATIONS_DIR, logger });
+  const { prisma } = await openDatabase(PAYMENT_DATABASE, {
+    databaseUrl: config.DATABASE_URL,
+    poolSize: config.DATABASE_POOL_SIZE,
+    logger,
+  });
   const processor = new SimulatedProcessor({
     failureRate: config.PAYMENT_FAILURE_RATE,
     latencyMs: config.PAYMENT_LATENCY_MS,

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import {
   checkDatabase,
   createTokenService,
@@ -10,14 +9,15 @@ import {
 } from '@order-system/platform';
 import { TokenIssuer } from './auth/token.service.js';
 import type { ProductConfig } from './config.js';
-import { PrismaClient } from './generated/prisma/client.js';
+import { PRODUCT_DATABASE } from './database.js';
+import type { PrismaClient } from './generated/prisma/client.js';
 import { ProductsRepository } from './products/products.repository.js';
 import { ProductsService } from './products/products.service.js';
 import { ReservationsRepository } from './reservations/reservations.repository.js';
 import { RELEASE_OUTCOMES, RESERVE_OUTCOMES, ReservationsService } from './reservations/reservations.service.js';
 import { seedDemoProducts } from './seed.js';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../prisma/product/migrations', import.meta.url));
+export { MIGRATIONS_DIR, POSTGRESQL_MIGRATIONS_DIR } from './database.js';
 
 export interface ProductDeps {
   config: ProductConfig;
@@ -34,7 +34,11 @@ export interface ProductDeps {
 
 /** The composition root: migrates the database, then builds every part from the config. */
 export async function createDeps(config: ProductConfig, logger: Logger): Promise<ProductDeps> {
-  const prisma = openDatabase(PrismaClient, { databaseUrl: config.DATABASE_URL, migrationsDir: MIGRATIONS_DIR, logger });
+  const { prisma } = await openDatabase(PRODUCT_DATABASE, {
+    databaseUrl: config.DATABASE_URL,
+    poolSize: config.DATABASE_POOL_SIZE,
+    logger,
+  });
   const productsRepository = new ProductsRepository(prisma);
   if (config.SEED_DEMO_PRODUCTS) await seedDemoProducts(productsRepository, logger);
   const tokens = createTokenService(config.JWT_SECRET, { maxTtlSeconds: config.JWT_MAX_TTL_SECONDS });

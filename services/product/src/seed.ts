@@ -11,7 +11,6 @@ export const DEMO_PRODUCTS = [
 
 /** Fills an empty catalogue with a few products so a fresh start can take orders at once. */
 export async function seedDemoProducts(products: ProductsRepository, logger: Logger): Promise<void> {
-  if ((await products.count()) > 0) return;
-  for (const product of DEMO_PRODUCTS) await products.create(product);
+  if (!(await products.createAllIfEmpty(DEMO_PRODUCTS))) return;
   logger.info({ count: DEMO_PRODUCTS.length }, 'demo products created');
 }

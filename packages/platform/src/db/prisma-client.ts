@@ -1,9 +1,17 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import type { Logger } from '../logger.js';
 import { SerializedSqliteAdapterFactory } from './prisma-sqlite.js';
 
 export interface PrismaClientOptions {
   adapter: SerializedSqliteAdapterFactory;
   transactionOptions: { maxWait: number; timeout: number };
   errorFormat: 'minimal';
+}
+
+export interface PostgresqlPrismaClientOptions {
+  adapter: PrismaPg;
+  transactionOptions: { maxWait: number; timeout: number };
 }
 
 /**
@@ -19,4 +27,38 @@ export function createSqlitePrismaClient<T>(Client: new (options: PrismaClientOp
     // messages that point at the caller's line; ours reach the logs with their own stack anyway.
     errorFormat: 'minimal',
   });
+}
+
+/**
+ * The connection string with the session time zone set to UTC (after any other options, so it wins).
+ * @prisma/adapter-pg writes a DateTime as a UTC wall-clock time without an offset, and reads a
+ * timestamptz by relabelling its offset as +00:00: both are right only in a UTC session
+ * (prisma/orm#26786). So every session of the pool runs in UTC, whatever the server's, the
+ * database's or the URL's TimeZone; the columns are timestamptz, so other clients read the same
+ * instants in their own zones.
+ */
+export function inUtc(connectionString: string): string {
+  const url = new URL(connectionString);
+  const options = url.searchParams.get('options');
+  url.searchParams.set('options', [options, '-c TimeZone=UTC'].filter(Boolean).join(' '));
+  return url.toString();
+}
+
+/**
+ * Builds a service's PostgreSQL PrismaClient over a pg.Pool of `poolSize` connections. Queries and
+ * transactions run at once, each on a connection of its own: whatever must not interleave is held
+ * by the database (conditional writes, unique keys), never by this process. A transaction waits at
+ * most `maxWait` for a free connection. Disconnecting the client ends the pool.
+ */
+export function createPostgresqlPrismaClient<T>(
+  Client: new (options: PostgresqlPrismaClientOptions) => T,
+  options: { connectionString: string; poolSize: number; logger: Logger },
+): T {
+  const pool = new pg.Pool({ connectionString: inUtc(options.connectionString), max: options.poolSize });
+  const adapter = new PrismaPg(pool, {
+    disposeExternalPool: true,
+    // An idle connection that the server closed (a restart, a terminated backend) is dropped from the pool.
+    onPoolError: (err) => options.logger.warn({ err }, 'an idle database connection failed; it is replaced on demand'),
+  });
+  return new Client({ adapter, transactionOptions: { maxWait: 10_000, timeout: 15_000 } });
 }

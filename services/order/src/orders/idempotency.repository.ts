@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '@order-system/platform';
 import type { IdempotencyKey, PrismaClient } from '../generated/prisma/client.js';
 
 export type ClaimOutcome = { kind: 'claimed'; record: IdempotencyKey } | { kind: 'exists'; record: IdempotencyKey };
@@ -6,8 +7,25 @@ export type ClaimOutcome = { kind: 'claimed'; record: IdempotencyKey } | { kind:
 export class IdempotencyRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
-  /** Records the key as IN_PROGRESS with its order id, unless it exists; one transaction, so two claims never both win. */
-  claim(scope: string, key: string, requestHash: string, orderId: string): Promise<ClaimOutcome> {
+  /**
+   * Records the key as IN_PROGRESS with its order id, unless it exists; two claims never both win:
+   * on SQLite the transaction runs alone, on PostgreSQL the primary key (scope, key) lets one insert
+   * commit and fails the others, which then read the winner's record (exists).
+   */
+  async claim(scope: string, key: string, requestHash: string, orderId: string): Promise<ClaimOutcome> {
+    for (;;) {
+      try {
+        return await this.#claim(scope, key, requestHash, orderId);
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        const existing = await this.prisma.idempotencyKey.findUnique({ where: { scope_key: { scope, key } } });
+        // Gone again already (its request ended before doing anything and released it): claim anew.
+        if (existing) return { kind: 'exists', record: existing };
+      }
+    }
+  }
+
+  #claim(scope: string, key: string, requestHash: string, orderId: string): Promise<ClaimOutcome> {
     return this.prisma.$transaction(async (tx): Promise<ClaimOutcome> => {
       const existing = await tx.idempotencyKey.findUnique({ where: { scope_key: { scope, key } } });
       if (existing) return { kind: 'exists', record: existing };

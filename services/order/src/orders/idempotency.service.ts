@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { AppError, BadRequestError, ConflictError, type Logger } from '@order-system/platform';
 import type { IdempotencyKey } from '../generated/prisma/client.js';
 import type { IdempotencyRepository } from './idempotency.repository.js';
+import type { InFlightOrders } from './in-flight-orders.js';
 
 /** An HTTP answer as it was sent, so it can be sent again. */
 export interface StoredAnswer {
@@ -66,6 +67,12 @@ export class IdempotencyService {
   constructor(
     private readonly keys: IdempotencyRepository,
     private readonly logger: Logger,
+    /**
+     * Set where several replicas share the database: a claim whose order is not written yet may be
+     * another replica's request, still running. It is while its order is held (its lease), and, before
+     * that is taken, while the claim is younger than a lease's life.
+     */
+    private readonly replicas?: { orders: Pick<InFlightOrders, 'currentHolder'>; claimLifetimeMs: number },
   ) {}
 
   async run(
@@ -97,6 +104,8 @@ export class IdempotencyService {
         return { ...answer, replayed: true };
       }
       if (completed) return { ...storedAnswer(record), replayed: true };
+      // No order yet, but another replica may be placing it: running the request here too would place it twice.
+      if (this.replicas && (await this.runsElsewhere(record, this.replicas))) throw new IdempotencyKeyInProgressError();
     }
 
     this.inFlight.add(id);
@@ -111,6 +120,14 @@ export class IdempotencyService {
     } finally {
       this.inFlight.delete(id);
     }
+  }
+
+  private async runsElsewhere(
+    record: IdempotencyKey,
+    replicas: { orders: Pick<InFlightOrders, 'currentHolder'>; claimLifetimeMs: number },
+  ): Promise<boolean> {
+    if (Date.now() - record.createdAt.getTime() < replicas.claimLifetimeMs) return true;
+    return (await replicas.orders.currentHolder(record.orderId)) !== undefined;
   }
 
   private async purgeOccasionally(): Promise<void> {

@@ -7,17 +7,38 @@ interface Holder {
 }
 
 /**
- * The orders this process is working on right now, so that two pieces of work never act on the
- * same order at once: the create-order workflow, a cancellation and the recovery job take turns.
- * It lives in memory because one process owns the order database (SQLite); after a crash nothing
- * is in flight, which is exactly what the recovery job relies on.
+ * Who is working on an order right now, so that two pieces of work never act on the same order at
+ * once: the create-order workflow, a cancellation and the recovery job take turns. Two
+ * implementations, chosen by the composition root: in memory (InMemoryInFlightOrders) when one
+ * process owns the order database (SQLite), and a lease in the database (LeasedInFlightOrders,
+ * order-leases.ts) when several replicas share it (PostgreSQL).
  */
-export class InFlightOrders {
+export interface InFlightOrders {
+  /** What this process is doing to the order right now, if anything. */
+  holder(orderId: string): OrderWork | undefined;
+  /** What anyone (this process, or another replica on the same database) is doing to the order right now. */
+  currentHolder(orderId: string): Promise<OrderWork | undefined>;
+  /** Runs `task` holding the order, after whoever holds it now has finished. */
+  run<T>(orderId: string, work: OrderWork, task: () => Promise<T>): Promise<T>;
+  /** Runs `task` holding the order if nobody holds it; otherwise does nothing and answers `skipped`. */
+  tryRun<T>(orderId: string, work: OrderWork, task: () => Promise<T>): Promise<T | 'skipped'>;
+}
+
+/**
+ * The orders this process is working on, in memory: enough where one process owns the order
+ * database (SQLite); after a crash nothing is in flight, which is exactly what the recovery job
+ * relies on.
+ */
+export class InMemoryInFlightOrders implements InFlightOrders {
   readonly #holders = new Map<string, Holder>();
 
   /** What is being done to the order right now, if anything. */
   holder(orderId: string): OrderWork | undefined {
     return this.#holders.get(orderId)?.work;
+  }
+
+  async currentHolder(orderId: string): Promise<OrderWork | undefined> {
+    return this.holder(orderId);
   }
 
   /** Runs `task` holding the order, after whoever holds it now has finished. */

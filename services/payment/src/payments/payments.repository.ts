@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PaymentStatus } from '@order-system/contracts';
-import type { Payment, PrismaClient } from '../generated/prisma/client.js';
+import { isUniqueViolation } from '@order-system/platform';
+import type { Payment, Prisma, PrismaClient } from '../generated/prisma/client.js';
 
 /**
  * created: the order's first payment. retried: its FAILED payment, processed again in place.
@@ -27,6 +28,38 @@ export interface VoidOutcome {
 /** The amount of a tombstone: nothing was charged. */
 const TOMBSTONE_AMOUNT_CENTS = 0;
 
+/**
+ * Thrown inside a transaction when a conditional write found the payment changed since it was read:
+ * another request wrote it first. Never leaves this module.
+ */
+class LostRace extends Error {}
+
+/** A race is lost at most once per concurrent writer; this many tries is far beyond what one order sees. */
+const MAX_TRIES = 10;
+
+/**
+ * Runs a read-then-write transaction again when it lost a race: on PostgreSQL, where transactions
+ * of other requests and replicas run at the same time, the first write wins (the unique order_id, or
+ * an update conditional on the status read) and the loser reads the winner's row on its next try, so
+ * it answers as a repeat. (On SQLite the transactions are serialized and never lose.)
+ */
+async function untilWon<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!(err instanceof LostRace || isUniqueViolation(err)) || tries >= MAX_TRIES) throw err;
+    }
+  }
+}
+
+/** Moves the payment from `from` to `data`, only if it still is `from`; otherwise the race is lost. */
+async function updateIfStill(tx: Prisma.TransactionClient, orderId: string, from: PaymentStatus, data: Prisma.PaymentUpdateInput) {
+  const { count } = await tx.payment.updateMany({ where: { orderId, status: from }, data });
+  if (count === 0) throw new LostRace();
+  return tx.payment.findUniqueOrThrow({ where: { orderId } });
+}
+
 export class PaymentsRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
@@ -48,13 +81,18 @@ export class PaymentsRepository {
       VALUES (${payment.id}, ${orderId}, ${amountCents}, ${status}, ${at}, ${at})
       ON CONFLICT ("order_id") DO NOTHING`;
     if (inserted === 1) return { kind: 'created', payment };
+    // On PostgreSQL a concurrent retry of a FAILED payment, or a void, may write first: try again on its row.
+    return untilWon(() => this.#chargeExisting(orderId, amountCents, status));
+  }
+
+  #chargeExisting(orderId: string, amountCents: number, status: PaymentStatus): Promise<ChargeOutcome> {
     return this.prisma.$transaction(async (tx): Promise<ChargeOutcome> => {
       const existing = await tx.payment.findUniqueOrThrow({ where: { orderId } });
       switch (existing.status as PaymentStatus) {
         case 'FAILED': {
           // A declined charge took no money, so it may be tried again, with any amount.
-          const retried = await tx.payment.update({ where: { orderId }, data: { amountCents, status } });
-          return { kind: 'retried', payment: retried };
+          const payment = await updateIfStill(tx, orderId, 'FAILED', { amountCents, status });
+          return { kind: 'retried', payment };
         }
         case 'REFUNDED':
           return { kind: 'refunded', payment: existing };
@@ -71,6 +109,10 @@ export class PaymentsRepository {
 
   /** COMPLETED -> REFUNDED exactly once; the same read-and-write transaction as charge. */
   refund(orderId: string): Promise<RefundOutcome> {
+    return untilWon(() => this.#refund(orderId));
+  }
+
+  #refund(orderId: string): Promise<RefundOutcome> {
     return this.prisma.$transaction(async (tx): Promise<RefundOutcome> => {
       const existing = await tx.payment.findUnique({ where: { orderId } });
       if (!existing) return { kind: 'not_found' };
@@ -81,7 +123,7 @@ export class PaymentsRepository {
         case 'VOIDED':
           return { kind: 'not_refundable', payment: existing };
         case 'COMPLETED': {
-          const payment = await tx.payment.update({ where: { orderId }, data: { status: 'REFUNDED', refundedAt: new Date() } });
+          const payment = await updateIfStill(tx, orderId, 'COMPLETED', { status: 'REFUNDED', refundedAt: new Date() });
           return { kind: 'refunded', payment };
         }
         default:
@@ -96,7 +138,28 @@ export class PaymentsRepository {
    * REFUNDED payment is left as it is: the order was charged. The same read-and-write transaction
    * as charge, so a charge and a void of one order are ordered: exactly one of them wins.
    */
-  void(orderId: string): Promise<VoidOutcome> {
+  async void(orderId: string): Promise<VoidOutcome> {
+    // No payment yet (the usual case): the tombstone is one insert-or-nothing, like a new charge, so
+    // that on PostgreSQL a charge and a void of one order race on equal terms for the unique order_id.
+    const at = new Date();
+    const tombstone: Payment = {
+      id: randomUUID(),
+      orderId,
+      amountCents: TOMBSTONE_AMOUNT_CENTS,
+      status: 'VOIDED',
+      createdAt: at,
+      updatedAt: at,
+      refundedAt: null,
+    };
+    const inserted = await this.prisma.$executeRaw`
+      INSERT INTO "payments" ("id", "order_id", "amount_cents", "status", "created_at", "updated_at")
+      VALUES (${tombstone.id}, ${orderId}, ${TOMBSTONE_AMOUNT_CENTS}, 'VOIDED', ${at}, ${at})
+      ON CONFLICT ("order_id") DO NOTHING`;
+    if (inserted === 1) return { kind: 'voided', payment: tombstone, previous: null };
+    return untilWon(() => this.#void(orderId));
+  }
+
+  #void(orderId: string): Promise<VoidOutcome> {
     return this.prisma.$transaction(async (tx): Promise<VoidOutcome> => {
       const existing = await tx.payment.findUnique({ where: { orderId } });
       if (!existing) {
@@ -106,7 +169,7 @@ export class PaymentsRepository {
       const previous = existing.status as PaymentStatus;
       switch (previous) {
         case 'FAILED': {
-          const payment = await tx.payment.update({ where: { orderId }, data: { status: 'VOIDED' } });
+          const payment = await updateIfStill(tx, orderId, 'FAILED', { status: 'VOIDED' });
           return { kind: 'voided', payment, previous };
         }
         case 'VOIDED':

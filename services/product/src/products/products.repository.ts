@@ -1,5 +1,5 @@
 import type { ProductCreate, ProductPatch } from '@order-system/contracts';
-import type { Pagination } from '@order-system/platform';
+import { isWriteConflict, type Pagination } from '@order-system/platform';
 import type { PrismaClient, Product } from '../generated/prisma/client.js';
 
 export class ProductsRepository {
@@ -43,5 +43,30 @@ export class ProductsRepository {
 
   count(): Promise<number> {
     return this.prisma.product.count();
+  }
+
+  /**
+   * Creates the products only if the catalogue is empty; false when it was not. Serializable, so of
+   * replicas seeding one empty PostgreSQL database at once, one commits and the others are refused
+   * (a write conflict) instead of each adding the same products.
+   */
+  async createAllIfEmpty(inputs: ProductCreate[]): Promise<boolean> {
+    try {
+      return await this.prisma.$transaction(
+        async (tx) => {
+          if ((await tx.product.count()) > 0) return false;
+          for (const input of inputs) {
+            await tx.product.create({
+              data: { name: input.name, description: input.description, priceCents: input.price, stock: input.stock },
+            });
+          }
+          return true;
+        },
+        { isolationLevel: 'Serializable' },
+      );
+    } catch (err) {
+      if (isWriteConflict(err)) return false;
+      throw err;
+    }
   }
 }

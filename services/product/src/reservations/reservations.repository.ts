@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '@order-system/platform';
 import { Prisma, type PrismaClient, type Reservation } from '../generated/prisma/client.js';
 
 /** One reserved line, at the product's name and price when it was reserved. */
@@ -82,26 +83,39 @@ export class ReservationsRepository {
    * Releasing an id that holds nothing leaves a RELEASED tombstone under it: a reservation request
    * that timed out on the caller's side may still be on its way, and when it lands it must find
    * this id released (and reserve nothing), not take stock for an order that is already dead.
+   *
+   * The reservation is marked RELEASED by an update conditional on it being ACTIVE before any stock
+   * is given back, so of concurrent releases (other requests, other replicas) exactly one puts the
+   * stock back. Two tombstones of one id cannot both be stored: the loser finds the winner's.
    */
-  release(id: string): Promise<ReleaseOutcome> {
+  async release(id: string): Promise<ReleaseOutcome> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await this.#release(id);
+      } catch (err) {
+        // A reservation or a tombstone of this id was stored meanwhile: decide again on it.
+        if (!isUniqueViolation(err) || tries >= 3) throw err;
+      }
+    }
+  }
+
+  #release(id: string): Promise<ReleaseOutcome> {
     return this.prisma.$transaction(async (tx) => {
+      const releasedAt = new Date();
+      const { count } = await tx.reservation.updateMany({ where: { id, status: 'ACTIVE' }, data: { status: 'RELEASED', releasedAt } });
       const reservation = await tx.reservation.findUnique({ where: { id }, include: { items: true } });
       if (!reservation) {
-        await tx.reservation.create({ data: { id, status: 'RELEASED', releasedAt: new Date() } });
+        await tx.reservation.create({ data: { id, status: 'RELEASED', releasedAt } });
         return { kind: 'not_found' } as const;
       }
       // A tombstone (no items: real reservations have at least one) held nothing: still unknown.
       if (reservation.items.length === 0) return { kind: 'not_found' } as const;
-      if (reservation.status === 'RELEASED') return { kind: 'already_released', reservation } as const;
-      for (const item of reservation.items) {
+      if (count === 0) return { kind: 'already_released', reservation } as const;
+      // In ascending product id, as reservations take them, so a release and a reservation never deadlock.
+      for (const item of [...reservation.items].sort((a, b) => a.productId - b.productId)) {
         await tx.product.updateMany({ where: { id: item.productId }, data: { stock: { increment: item.quantity } } });
       }
-      const released = await tx.reservation.update({
-        where: { id },
-        data: { status: 'RELEASED', releasedAt: new Date() },
-        include: { items: true },
-      });
-      return { kind: 'released', reservation: released } as const;
+      return { kind: 'released', reservation } as const;
     });
   }
 }

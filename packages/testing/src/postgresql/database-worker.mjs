@@ -1,0 +1,37 @@
+// Runs in a worker thread: creates and drops test databases for temp-postgresql.ts, which waits
+// for each answer synchronously (synckit), so that tempDatabaseUrl() stays a plain function.
+import pg from 'pg';
+import { runAsWorker } from 'synckit';
+
+/** One connection per server, kept for the life of the test file. */
+const clients = new Map();
+
+async function connection(serverUrl) {
+  let client = clients.get(serverUrl);
+  if (!client) {
+    client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    clients.set(serverUrl, client);
+  }
+  return client;
+}
+
+const quote = (name) => `"${name.replaceAll('"', '""')}"`;
+
+runAsWorker(async (action, serverUrl, names) => {
+  const client = await connection(serverUrl);
+  if (action === 'create') {
+    for (const name of names) {
+      await client.query(`CREATE DATABASE ${quote(name)} TEMPLATE template0`);
+      // A test database needs no durability: commits need not wait for the disk.
+      await client.query(`ALTER DATABASE ${quote(name)} SET synchronous_commit TO off`);
+    }
+  } else if (action === 'drop') {
+    // FORCE: an app a test left open (supertest apps are never closed) must not keep its database.
+    for (const name of names) await client.query(`DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`);
+  } else if (action === 'list') {
+    const { rows } = await client.query('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${names[0]}%`]);
+    return rows.map((row) => row.datname);
+  }
+  return [];
+});
