@@ -3,6 +3,12 @@ import pg from 'pg';
 import type { Logger } from '../logger.js';
 import { SerializedSqliteAdapterFactory } from './prisma-sqlite.js';
 
+/**
+ * Any other format records the call site (a new Error and its stack) on every query, for error
+ * messages that point at the caller's line; ours reach the logs with their own stack anyway.
+ */
+const MINIMAL_ERRORS = 'minimal';
+
 export interface PrismaClientOptions {
   adapter: SerializedSqliteAdapterFactory;
   transactionOptions: { maxWait: number; timeout: number };
@@ -12,6 +18,7 @@ export interface PrismaClientOptions {
 export interface PostgresqlPrismaClientOptions {
   adapter: PrismaPg;
   transactionOptions: { maxWait: number; timeout: number };
+  errorFormat: 'minimal';
 }
 
 /**
@@ -23,9 +30,7 @@ export function createSqlitePrismaClient<T>(Client: new (options: PrismaClientOp
   return new Client({
     adapter: new SerializedSqliteAdapterFactory(databaseFile),
     transactionOptions: { maxWait: 60_000, timeout: 30_000 },
-    // Any other format records the call site (a new Error and its stack) on every query, for error
-    // messages that point at the caller's line; ours reach the logs with their own stack anyway.
-    errorFormat: 'minimal',
+    errorFormat: MINIMAL_ERRORS,
   });
 }
 
@@ -60,5 +65,5 @@ export function createPostgresqlPrismaClient<T>(
     // An idle connection that the server closed (a restart, a terminated backend) is dropped from the pool.
     onPoolError: (err) => options.logger.warn({ err }, 'an idle database connection failed; it is replaced on demand'),
   });
-  return new Client({ adapter, transactionOptions: { maxWait: 10_000, timeout: 15_000 } });
+  return new Client({ adapter, transactionOptions: { maxWait: 10_000, timeout: 15_000 }, errorFormat: MINIMAL_ERRORS });
 }

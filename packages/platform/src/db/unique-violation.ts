@@ -1,8 +1,11 @@
 /**
- * True when a Prisma write failed on a unique key (P2002), on either database. On PostgreSQL two
+ * True when a Prisma write failed on a unique key, on either database: P2002 from a model query, or
+ * P2010 (a raw query failed) whose driver error is a unique constraint violation. On PostgreSQL two
  * transactions can both find a row missing and both insert it; the database lets one win and fails
  * the other with this, which the loser reads as "it exists now".
  */
 export function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
+  if (typeof err !== 'object' || err === null) return false;
+  const { code, meta } = err as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } };
+  return code === 'P2002' || (code === 'P2010' && meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation');
 }

@@ -3,7 +3,7 @@ import type { CallContext } from '../upstream/upstream-client.js';
 import type { IdempotencyService, StoredAnswer } from './idempotency.service.js';
 import type { OrderLine } from './order.types.js';
 import { answerForCurrentOrder, answerForPlacedOrder } from './order-answer.js';
-import type { OrdersService } from './orders.service.js';
+import { OrderExistsError, type OrdersService, type PlacedOrder } from './orders.service.js';
 
 export interface CreateOrderRequest {
   customerName: string;
@@ -32,16 +32,23 @@ export class OrderCreationService {
     const { caller } = request;
     // Counted here, where a replay of an earlier answer never reaches: one count per order placed.
     const place = async (orderId?: string) => {
-      const placed = await this.orders.placeOrder(
-        {
-          orderId,
-          customerName: request.customerName,
-          // Only a customer token binds the order to a user; admins and services order anonymously.
-          userId: caller?.role === 'customer' ? caller.sub : null,
-          lines: request.lines,
-        },
-        ctx,
-      );
+      let placed: PlacedOrder;
+      try {
+        placed = await this.orders.placeOrder(
+          {
+            orderId,
+            customerName: request.customerName,
+            // Only a customer token binds the order to a user; admins and services order anonymously.
+            userId: caller?.role === 'customer' ? caller.sub : null,
+            lines: request.lines,
+          },
+          ctx,
+        );
+      } catch (err) {
+        // Placed by another request under this Idempotency-Key after all: its order is the answer (and was counted there).
+        if (err instanceof OrderExistsError) return answerForCurrentOrder(err.order);
+        throw err;
+      }
       this.placed.inc({ status: placed.order.status, code: placed.failure?.code ?? 'none' });
       return answerForPlacedOrder(placed);
     };

@@ -62,7 +62,7 @@ export class OrderLifecycleService {
   async cancel(id: string | null, actor: Claims, reason: string | undefined, ctx: CallContext): Promise<CancelledOrder> {
     const order = await this.findVisible(id, actor);
     if (!canChange(order, actor)) throw new CancelForbiddenError();
-    if (this.inFlight.holder(order.id) === 'workflow') throw new OrderInProgressError();
+    if ((await this.inFlight.currentHolder(order.id)) === 'workflow') throw new OrderInProgressError();
     // Another cancel or the recovery job may hold it: wait for it, then decide on the order as it is then.
     const cancelled = await this.inFlight.run(order.id, 'cancel', async () => {
       const decided = await this.decideCancel(order.id, actor, reason ?? defaultReason(actor), ctx);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Claims, formatCents, MAX_AMOUNT_CENTS, NotFoundError } from '@order-system/platform';
+import { type Claims, formatCents, isUniqueViolation, MAX_AMOUNT_CENTS, NotFoundError } from '@order-system/platform';
 import type { PaymentAnswer, PaymentClient } from '../upstream/payment.client.js';
 import type { ProductClient, ReservedLine } from '../upstream/product.client.js';
 import type { CallContext } from '../upstream/upstream-client.js';
@@ -32,6 +32,18 @@ type ChargeResult =
   | { kind: 'completed'; paymentId: string }
   | { kind: 'refused'; failure: OrderFailure; paymentState: PaymentState }
   | { kind: 'unknown'; reason: string };
+
+/**
+ * The workflow was asked to place an order under an id that another request has used already: the
+ * handover of an Idempotency-Key between replicas, when the first request turned out to be alive.
+ * The answer is that order, as it is.
+ */
+export class OrderExistsError extends Error {
+  override name = 'OrderExistsError';
+  constructor(readonly order: OrderRecord) {
+    super(`Order ${order.id} exists already`);
+  }
+}
 
 export class OrderNotFoundError extends NotFoundError {
   constructor() {
@@ -67,13 +79,18 @@ export class OrdersService {
   }
 
   private async runWorkflow(request: PlaceOrder & { orderId: string }, ctx: CallContext): Promise<PlacedOrder> {
-    const order = await this.orders.createPending({
-      id: request.orderId,
-      customerName: request.customerName,
-      userId: request.userId,
-      placedBy: request.userId ?? SYSTEM,
-      lines: request.lines,
-    });
+    const order = await this.orders
+      .createPending({
+        id: request.orderId,
+        customerName: request.customerName,
+        userId: request.userId,
+        placedBy: request.userId ?? SYSTEM,
+        lines: request.lines,
+      })
+      .catch(async (err: unknown) => {
+        const existing = isUniqueViolation(err) ? await this.orders.findById(request.orderId) : null;
+        throw existing ? new OrderExistsError(existing) : err;
+      });
 
     const reservation = await this.reserveStock(order, ctx);
     if (!reservation.ok) {
