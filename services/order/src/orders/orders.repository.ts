@@ -60,7 +60,7 @@ const PROGRESS_COLUMNS = { reservationState: 'reservation_state', paymentState: 
  * call ever runs inside one (the SQLite adapter serializes all queries of the service).
  *
  * The writes of the create-order workflow are its hottest statements, so they are plain SQL (the
- * same on SQLite and PostgreSQL) and never read the order back: each takes the order as the caller
+ * same on SQLite and PostgreSQL), each status change a single statement, and never read the order back: each takes the order as the caller
  * holds it and returns it as it now is in the database. That is exact because every writer of an
  * order holds it (InFlightOrders) and status changes are conditional on the status read.
  */
@@ -114,9 +114,10 @@ export class OrdersRepository {
   }
 
   /**
-   * The order as PENDING with the requested items (no prices yet) and its first history row
-   * (null -> PENDING), in one transaction, with its reservation marked REQUESTED: it is written
-   * just before the reservation is sent, so a crash from here on leaves stock to release.
+   * The order as PENDING with the requested items (no prices yet), in one transaction, with its
+   * reservation marked REQUESTED: it is written just before the reservation is sent, so a crash from
+   * here on leaves stock to release. Its first history row (null -> PENDING) is the database's
+   * (a trigger appends one for every order's first status and every change of it).
    */
   async createPending(order: NewOrder): Promise<OrderRecord> {
     const at = new Date();
@@ -130,6 +131,8 @@ export class OrdersRepository {
       reservationState: 'REQUESTED',
       paymentState: 'NONE',
       paymentId: null,
+      statusChangedBy: order.placedBy,
+      statusReason: null,
       createdAt: at,
       updatedAt: at,
       items: order.lines.map((line) => ({ productId: line.productId, quantity: line.quantity, name: null, unitPriceCents: null })),
@@ -141,12 +144,11 @@ export class OrdersRepository {
     await this.prisma.$transaction([
       this.prisma.$executeRaw`
         INSERT INTO "orders" ("id", "customer_name", "user_id", "status", "total_cents", "cancellation_reason",
-          "reservation_state", "payment_state", "payment_id", "created_at", "updated_at")
+          "reservation_state", "payment_state", "payment_id", "status_changed_by", "status_reason", "created_at", "updated_at")
         VALUES (${record.id}, ${record.customerName}, ${record.userId}, ${record.status}, ${record.totalCents}, ${record.cancellationReason},
-          ${record.reservationState}, ${record.paymentState}, ${record.paymentId}, ${at}, ${at})`,
+          ${record.reservationState}, ${record.paymentState}, ${record.paymentId}, ${record.statusChangedBy}, ${record.statusReason}, ${at}, ${at})`,
       this.prisma.$executeRaw`
         INSERT INTO "order_items" ("order_id", "product_id", "name", "unit_price_cents", "quantity") VALUES ${Prisma.join(items)}`,
-      insertHistory(this.prisma, record.id, record.history[0]!),
     ]);
     return record;
   }
@@ -183,26 +185,25 @@ export class OrdersRepository {
   }
 
   /**
-   * Moves the order from `change.from` to `change.to` and appends the history row, in one
-   * transaction. The update is conditional on the current status, so two writers cannot both
-   * move the same order; the loser gets a 409.
+   * Moves the order from `change.from` to `change.to`: one statement, conditional on the current
+   * status, so two writers cannot both move the same order (the loser gets a 409); the history row is
+   * appended by the database in the same statement (a trigger), with `by` and `reason`.
    */
   async transition(order: OrderRecord, change: StatusChange): Promise<OrderRecord> {
     const at = new Date();
     const row: StatusChangeRecord = { fromStatus: change.from, toStatus: change.to, at, by: change.by, reason: change.reason };
-    const reason =
-      change.cancellationReason === undefined ? Prisma.empty : Prisma.sql`, "cancellation_reason" = ${change.cancellationReason}`;
-    await this.prisma.$transaction(async (tx) => {
-      const count = await tx.$executeRaw`
-        UPDATE "orders" SET "status" = ${change.to}${reason}, ${progressAssignments(change.progress ?? {}, at)}
-        WHERE "id" = ${order.id} AND "status" = ${change.from}`;
-      if (count === 0) throw new ConflictError('order_status_changed', `Order ${order.id} is no longer ${change.from}`);
-      await insertHistory(tx, order.id, row);
-    });
+    const reason = change.cancellationReason === undefined ? Prisma.empty : Prisma.sql`, "cancellation_reason" = ${change.cancellationReason}`;
+    const count = await this.prisma.$executeRaw`
+      UPDATE "orders" SET "status" = ${change.to}, "status_changed_by" = ${change.by}, "status_reason" = ${change.reason}${reason},
+        ${progressAssignments(change.progress ?? {}, at)}
+      WHERE "id" = ${order.id} AND "status" = ${change.from}`;
+    if (count === 0) throw new ConflictError('order_status_changed', `Order ${order.id} is no longer ${change.from}`);
     return {
       ...order,
       ...change.progress,
       status: change.to,
+      statusChangedBy: change.by,
+      statusReason: change.reason,
       cancellationReason: change.cancellationReason ?? order.cancellationReason,
       updatedAt: at,
       history: [...order.history, row],
@@ -216,10 +217,4 @@ function progressAssignments(progress: OrderProgress, at: Date): Prisma.Sql {
     .filter(([field]) => progress[field as keyof OrderProgress] !== undefined)
     .map(([field, column]) => Prisma.sql`${Prisma.raw(`"${column}"`)} = ${progress[field as keyof OrderProgress]}`);
   return Prisma.join([...assignments, Prisma.sql`"updated_at" = ${at}`], ', ');
-}
-
-function insertHistory(db: Pick<PrismaClient, '$executeRaw'>, orderId: string, row: StatusChangeRecord) {
-  return db.$executeRaw`
-    INSERT INTO "order_status_history" ("order_id", "from_status", "to_status", "at", "by", "reason")
-    VALUES (${orderId}, ${row.fromStatus}, ${row.toStatus}, ${row.at}, ${row.by}, ${row.reason})`;
 }

@@ -1,0 +1,22 @@
+-- The status history is kept by the database itself: every order's first status and every change of
+-- it append a history row, in the same statement, with who made it and why (the two new columns hold
+-- those of the last change). No writer can change a status without its row.
+
+-- AlterTable
+ALTER TABLE "orders" ADD COLUMN "status_changed_by" TEXT;
+ALTER TABLE "orders" ADD COLUMN "status_reason" TEXT;
+
+-- CreateTrigger
+CREATE TRIGGER "orders_status_history_on_insert" AFTER INSERT ON "orders"
+BEGIN
+    INSERT INTO "order_status_history" ("order_id", "from_status", "to_status", "at", "by", "reason")
+    VALUES (NEW."id", NULL, NEW."status", NEW."updated_at", NEW."status_changed_by", NEW."status_reason");
+END;
+
+-- CreateTrigger
+CREATE TRIGGER "orders_status_history_on_update" AFTER UPDATE OF "status" ON "orders"
+WHEN OLD."status" IS NOT NEW."status"
+BEGIN
+    INSERT INTO "order_status_history" ("order_id", "from_status", "to_status", "at", "by", "reason")
+    VALUES (NEW."id", OLD."status", NEW."status", NEW."updated_at", NEW."status_changed_by", NEW."status_reason");
+END;
