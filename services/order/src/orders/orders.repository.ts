@@ -192,7 +192,8 @@ export class OrdersRepository {
   async transition(order: OrderRecord, change: StatusChange): Promise<OrderRecord> {
     const at = new Date();
     const row: StatusChangeRecord = { fromStatus: change.from, toStatus: change.to, at, by: change.by, reason: change.reason };
-    const reason = change.cancellationReason === undefined ? Prisma.empty : Prisma.sql`, "cancellation_reason" = ${change.cancellationReason}`;
+    const reason =
+      change.cancellationReason === undefined ? Prisma.empty : Prisma.sql`, "cancellation_reason" = ${change.cancellationReason}`;
     const count = await this.prisma.$executeRaw`
       UPDATE "orders" SET "status" = ${change.to}, "status_changed_by" = ${change.by}, "status_reason" = ${change.reason}${reason},
         ${progressAssignments(change.progress ?? {}, at)}
