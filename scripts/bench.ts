@@ -6,7 +6,7 @@
 //   npm run bench -- [flags]
 //     --concurrency 1,16,64   order phases, one per concurrency (each 1-256; at most 8 phases)
 //     --duration 10           seconds each phase is measured (1-300)
-//     --warmup 2              seconds of the same load before each phase, not measured (0-60)
+//     --warmup 5              seconds of the same load before each phase, not measured (0-60)
 //     --read-concurrency 16   concurrency of the GET /api/products/{id}/ phase (0 skips it)
 //     --label A,B             names of the first and the second trio
 //     --json FILE             writes the whole report as JSON
@@ -60,7 +60,7 @@ const { values } = parseArgs({
   options: {
     concurrency: { type: 'string', default: '1,16,64' },
     duration: { type: 'string', default: '10' },
-    warmup: { type: 'string', default: '2' },
+    warmup: { type: 'string', default: '5' },
     'read-concurrency': { type: 'string', default: '16' },
     label: { type: 'string', default: 'A,B' },
     json: { type: 'string' },

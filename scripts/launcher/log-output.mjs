@@ -28,10 +28,12 @@ function readable(entry) {
 
 /**
  * Returns a function that turns one line of a service's stdout into what the launcher prints
- * (with its newline). Lines that are not JSON objects pass through unchanged.
+ * (with its newline); lines that are not JSON objects pass through unchanged. For JSON there is
+ * nothing to change: null, and the services write to the launcher's stdout themselves (each line is
+ * one write, so lines of different services never interleave), which costs the launcher nothing.
  */
 export async function createLineFormatter(format, { colorize }) {
-  if (format === 'json') return (line) => `${line}\n`;
+  if (format === 'json') return null;
   const { prettyFactory } = await import('pino-pretty');
   const prettify = prettyFactory({ colorize, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true });
   return (line) => {

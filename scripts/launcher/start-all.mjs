@@ -5,7 +5,6 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { watchParent } from './parent-watch.mjs';
 
 const START_TIMEOUT_MS = 60_000;
@@ -39,7 +38,8 @@ function entryArgs(runtime, name) {
 
 /**
  * Starts the services and resolves when the launcher should exit, with its exit code.
- * `formatLine` turns one line of a service's stdout into the text to print.
+ * `formatLine` turns one line of a service's stdout into the text to print; null: the services write
+ * to the launcher's stdout directly.
  */
 export function startAll({ root, runtime, env, formatLine }) {
   const say = (message) => process.stdout.write(`[launcher] ${message}\n`);
@@ -106,14 +106,12 @@ export function startAll({ root, runtime, env, formatLine }) {
         PAYMENT_SERVICE_URL: `http://${reachHost}:${portOf('payment')}`,
       },
       // The IPC channel tells the launcher when the service listens, and the service when the launcher is gone.
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+      stdio: ['ignore', formatLine ? 'pipe' : 'inherit', 'inherit', 'ipc'],
     });
     const service = { name, child, port: undefined, closed: new Promise((resolve) => child.once('close', resolve)) };
     started.push(service);
     say(`${name}: started, pid ${child.pid}`);
-    createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) => {
-      process.stdout.write(formatLine(line));
-    });
+    if (formatLine) forwardLines(child.stdout, formatLine);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new LaunchError(`${name} did not start within ${START_TIMEOUT_MS / 1000} s`)),
@@ -162,4 +160,33 @@ export function startAll({ root, runtime, env, formatLine }) {
     });
 
   return finished;
+}
+
+/**
+ * Prints a service's log lines, formatted, with one write for all the whole lines a read brings (a
+ * busy service logs thousands of lines a second; a write each would cost the launcher a system call
+ * each). A line is never split between writes, so the services' lines never interleave.
+ */
+function forwardLines(stream, formatLine) {
+  let partial = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk) => {
+    const text = partial + chunk;
+    const end = text.lastIndexOf('\n');
+    if (end === -1) {
+      partial = text;
+      return;
+    }
+    partial = text.slice(end + 1);
+    process.stdout.write(
+      text
+        .slice(0, end)
+        .split('\n')
+        .map((line) => formatLine(line.endsWith('\r') ? line.slice(0, -1) : line))
+        .join(''),
+    );
+  });
+  stream.on('end', () => {
+    if (partial !== '') process.stdout.write(formatLine(partial));
+  });
 }
