@@ -3,6 +3,7 @@ export { CONTROL_CHARACTERS, INVISIBLE_ONLY, UNPAIRED_SURROGATES, WELL_FORMED_TE
 export { type Listening, listen } from './listen.js';
 export { documentProblems, expressRoutes, type LintProblem, type LintResult, lintOpenApi, openApiRoutes } from './openapi.js';
 export { undocumentedAnswers } from './openapi-probe.js';
+export { describeOpenApiDocument, type OpenApiSuiteOptions } from './openapi-suite.js';
 export { createTestDatabase, databaseUrlOn } from './postgresql/temp-postgresql.js';
 export { REPO_ROOT, type ServiceName, type ServiceProcess, startServiceProcess } from './process.js';
 export {

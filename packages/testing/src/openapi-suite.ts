@@ -1,0 +1,66 @@
+import { type ApiSpec, exampleProblems } from '@order-system/platform';
+import type { Express } from 'express';
+import { describe, expect, it } from 'vitest';
+import { listen } from './listen.js';
+import { documentProblems, expressRoutes, lintOpenApi, openApiRoutes } from './openapi.js';
+import { undocumentedAnswers } from './openapi-probe.js';
+import { bearer } from './tokens.js';
+
+/** A file of the /docs page, served beside Swagger UI's own assets: not an API route. */
+const DOCS_FILES = ['GET /docs/swagger-initializer.js'];
+
+export interface OpenApiSuiteOptions {
+  /** The service's name, as in "the order service". */
+  service: string;
+  /** The route specs the document is generated from. */
+  api: ApiSpec;
+  /** The document the service serves at /openapi.json. */
+  document: Record<string, unknown>;
+  /** The service's app on a database of its own; `close` releases it. */
+  createApp: () => Promise<{ app: Express; deps: { close(): Promise<void> } }>;
+}
+
+/**
+ * The checks every service's OpenAPI document passes: redocly's lint, one operation for each route
+ * of the app and none more, ids, security, shared answers, headers and examples, and answers (to the
+ * examples and to hostile requests) only with the statuses the document names.
+ */
+export function describeOpenApiDocument({ service, api, document, createApp }: OpenApiSuiteOptions): void {
+  describe(`the ${service} service OpenAPI document`, () => {
+    it('passes redocly lint with the recommended rules and the project config', async () => {
+      const result = await lintOpenApi(document, service);
+
+      const problems = result.problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message} (${p.location?.[0]?.pointer ?? ''})`);
+      expect(problems).toEqual([]);
+      expect(result.totals).toMatchObject({ errors: 0, warnings: 0 });
+    });
+
+    it('documents every route the app has, and only those', async () => {
+      const { app, deps } = await createApp();
+
+      const routes = expressRoutes(app).filter((route) => !DOCS_FILES.includes(route));
+      await deps.close();
+
+      expect(openApiRoutes(document)).toEqual(routes);
+    });
+
+    it('gives every operation an id, its security, the shared answers and headers, and examples', () => {
+      expect(documentProblems(document)).toEqual([]);
+    });
+
+    it('answers each operation, its example and hostile requests only with statuses it documents', async () => {
+      const { app, deps } = await createApp();
+      const server = await listen(app);
+
+      const problems = await undocumentedAnswers(document, server.url, bearer('admin'));
+      await server.close();
+      await deps.close();
+
+      expect(problems).toEqual([]);
+    });
+
+    it('has examples that the zod schemas of the routes accept', () => {
+      expect(exampleProblems(api)).toEqual([]);
+    });
+  });
+}
