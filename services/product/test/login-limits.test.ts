@@ -118,3 +118,37 @@ describe('POST /api/token/refresh/', () => {
     expectLimited(await request(t.app).post('/api/token/refresh/').send({ refresh }));
   });
 });
+
+describe('TRUST_PROXY (whose X-Forwarded-For names the client)', () => {
+  const loginVia = (app: TestProductApp['app'], forwardedFor: string, username: string) =>
+    request(app).post('/api/token/').set('X-Forwarded-For', forwardedFor).send({ username, password: 'wrong-password' });
+
+  it('when it is not set, then X-Forwarded-For is ignored: an address that names a new client with every attempt is still limited', async () => {
+    for (let i = 0; i < PER_ADDRESS; i++) expect((await loginVia(t.app, `203.0.113.${i}`, `user-${i}`)).status).toBe(401);
+
+    expectLimited(await loginVia(t.app, '198.51.100.7', 'a-fresh-username'));
+  });
+
+  it('when it is loopback, then the clients a local proxy forwards are counted each on its own', async () => {
+    const behindProxy = await createTestProductApp({ TRUST_PROXY: 'loopback' });
+    for (let i = 0; i < PER_ADDRESS; i++) expect((await loginVia(behindProxy.app, '203.0.113.1', `user-${i}`)).status).toBe(401);
+
+    expectLimited(await loginVia(behindProxy.app, '203.0.113.1', 'a-fresh-username'));
+    expect((await loginVia(behindProxy.app, '203.0.113.2', 'a-fresh-username')).status).toBe(401);
+    await behindProxy.deps.close();
+  });
+
+  it('when it is 1 (one load balancer), then the address the balancer saw counts, not one the client wrote before it', async () => {
+    const behindProxy = await createTestProductApp({ TRUST_PROXY: '1' });
+    // The client wrote "10.0.0.<i>"; the balancer appended the address it really came from.
+    for (let i = 0; i < PER_ADDRESS; i++)
+      expect((await loginVia(behindProxy.app, `10.0.0.${i}, 203.0.113.1`, `user-${i}`)).status).toBe(401);
+
+    expectLimited(await loginVia(behindProxy.app, '10.9.9.9, 203.0.113.1', 'a-fresh-username'));
+    await behindProxy.deps.close();
+  });
+
+  it.each(['true', 'not-an-address', '10.0.0.0/99'])('when it is %j, then the service refuses to start', async (value) => {
+    await expect(createTestProductApp({ TRUST_PROXY: value })).rejects.toThrow(/TRUST_PROXY/);
+  });
+});

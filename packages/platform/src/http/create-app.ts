@@ -63,7 +63,8 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.set('trust proxy', false);
+  // The client's address (rate limits, logs) is the socket's unless TRUST_PROXY names the proxies in front.
+  app.set('trust proxy', options.http?.TRUST_PROXY ?? false);
   const metrics = options.metrics ?? new ServiceMetrics();
   app.use(metrics.middleware);
 

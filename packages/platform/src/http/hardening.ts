@@ -24,6 +24,8 @@ export function securityHeaders(): RequestHandler {
 export interface HttpHardeningSettings {
   CORS_ORIGINS: string[];
   RATE_LIMIT_PER_MINUTE: number;
+  /** Express's `trust proxy`: false, a number of hops, or addresses and subnets. */
+  TRUST_PROXY?: false | number | string;
 }
 
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
