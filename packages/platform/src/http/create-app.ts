@@ -79,6 +79,10 @@ export function createServiceApp(options: ServiceAppOptions): Express {
       quietReqLogger: true,
       customAttributeKeys: { reqId: 'request_id' },
       customLogLevel: requestLogLevel,
+      // The serializers get the raw request and response: pino-http's wrappers would first copy every
+      // header of each into an object of their own, only for these to take two fields. No header
+      // (Authorization, Cookie) ever reaches the log.
+      wrapSerializers: false,
       serializers: {
         req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),

@@ -31,7 +31,7 @@ function appWithLog() {
   });
   const levelOf = (url: string) =>
     lines.find((line) => (line.req as { url?: string } | undefined)?.url === url && String(line.msg).startsWith('request '))?.level;
-  return { app, levelOf };
+  return { app, levelOf, lines };
 }
 
 describe('request log levels', () => {
@@ -62,5 +62,31 @@ describe('request log levels', () => {
     expect(levelOf('/api/things/')).toBe('info');
     expect(levelOf('/api/nothing/')).toBe('info');
     expect(levelOf('/api/broken/')).toBe('error');
+  });
+});
+
+describe('request log lines', () => {
+  it('when a request carries a token and a cookie, then its line has the method, URL, status and request id, and no header', async () => {
+    const { app, lines } = appWithLog();
+    await request(app)
+      .get('/api/things/?limit=5')
+      .set('Authorization', 'Bearer secret-token-value')
+      .set('Cookie', 'session=secret-cookie-value')
+      .set('X-Request-Id', 'req-42')
+      .expect(200);
+
+    const line = lines.find((l) => String(l.msg).startsWith('request '));
+    expect(line).toMatchObject({ req: { method: 'GET', url: '/api/things/?limit=5' }, res: { status: 200 }, request_id: 'req-42' });
+    expect(Object.keys(line?.req as object).sort()).toEqual(['method', 'url']);
+    expect(JSON.stringify(lines)).not.toMatch(/secret-(token|cookie)-value/);
+  });
+
+  it('when a request fails with a 500, then its line has the error and still no header', async () => {
+    const { app, lines } = appWithLog();
+    await request(app).get('/api/broken/').set('Authorization', 'Bearer secret-token-value').expect(500);
+
+    const line = lines.find((l) => l.res !== undefined);
+    expect(line).toMatchObject({ req: { method: 'GET', url: '/api/broken/' }, res: { status: 500 } });
+    expect(JSON.stringify(lines)).not.toMatch(/secret-token-value/);
   });
 });
