@@ -10,6 +10,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { entryArgs } from './launcher/start-all.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
@@ -18,10 +19,8 @@ const READY_TIMEOUT_MS = 60_000;
 /** Memory is read this long after the first answer, once start-up work has settled. */
 const SETTLE_MS = 1000;
 
-const RUNTIMES = {
-  tsx: (name) => ['--conditions=@order-system/source', '--import', 'tsx', join('services', name, 'src', 'main.ts')],
-  compiled: (name) => [join('services', name, 'dist', 'main.js')],
-};
+/** Started as the launcher starts them: `npm run dev`, `npm start`. */
+const RUNTIMES = ['tsx', 'compiled'];
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -45,7 +44,7 @@ async function measure(runtime, name) {
   const dir = mkdtempSync(join(tmpdir(), 'measure-startup-'));
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, RUNTIMES[runtime](name), {
+  const child = spawn(process.execPath, entryArgs(runtime, name), {
     cwd: root,
     env: {
       PATH: process.env.PATH,
@@ -89,7 +88,7 @@ console.log(
 console.log('| service | runtime | cold start, ms | RSS after start, MB |');
 console.log('| --- | --- | --- | --- |');
 for (const name of ['product', 'payment', 'order']) {
-  for (const runtime of Object.keys(RUNTIMES)) {
+  for (const runtime of RUNTIMES) {
     const runs = [];
     // Alternating would interleave caches; each runtime's runs go one after the other.
     for (let i = 0; i < RUNS; i++) runs.push(await measure(runtime, name));

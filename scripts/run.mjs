@@ -11,20 +11,22 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from './launcher/build.mjs';
 import { ensureInstalled, run } from './launcher/install.mjs';
+import { chooseLogFormat, createLineFormatter } from './launcher/log-output.mjs';
+import { startAll, TSX_FLAGS } from './launcher/start-all.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 /** Runs a TypeScript script of the workspace with the workspace packages' sources. */
-const tsxArgs = (script) => ['--conditions=@order-system/source', '--import', 'tsx', join('scripts', script)];
+const tsxArgs = (script) => [...TSX_FLAGS, join('scripts', script)];
 
 async function launch(runtime) {
   // Like dotenv and the services, from the working directory (the project root under npm start).
+  // dotenv is a dependency: imported only once the install is there.
   const envFile = join(process.cwd(), '.env');
   if (existsSync(envFile)) {
     const { config } = await import('dotenv');
     config({ path: envFile, quiet: true });
   }
-  const { chooseLogFormat, createLineFormatter } = await import('./launcher/log-output.mjs');
   const { format, error } = chooseLogFormat(process.env, process.stdout);
   if (error) {
     console.error(error);
@@ -35,7 +37,6 @@ async function launch(runtime) {
     process.exit(1);
   }
   const formatLine = await createLineFormatter(format, { colorize: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR });
-  const { startAll } = await import('./launcher/start-all.mjs');
   process.exit(await startAll({ root, runtime, env: process.env, formatLine }));
 }
 

@@ -4,7 +4,8 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { listSchemaServices, sqliteSchemaPath } from '../prisma-schemas.mjs';
 
 const PNPM_VERSION = '10.34.9';
 
@@ -29,7 +30,7 @@ function installFingerprint(root) {
     const dir = join(root, group);
     if (existsSync(dir)) for (const name of readdirSync(dir)) files.push(`${group}/${name}/package.json`);
   }
-  for (const name of readdirSync(join(root, 'prisma'))) files.push(`prisma/${name}/schema.prisma`);
+  for (const service of listSchemaServices(root)) files.push(relative(root, sqliteSchemaPath(root, service)));
   for (const file of files.sort()) {
     const path = join(root, file);
     if (existsSync(path)) hash.update(file).update(readFileSync(path));
@@ -38,13 +39,13 @@ function installFingerprint(root) {
 }
 
 /**
- * Installs when needed; returns whether it did. With ORDER_SYSTEM_NO_INSTALL=1 (the launcher's own
+ * Installs when needed. With ORDER_SYSTEM_NO_INSTALL=1 (the launcher's own
  * tests, which must never install) a missing or stale install is an error instead.
  */
 export function ensureInstalled(root) {
   const stampFile = join(root, 'node_modules', '.order-system-install');
   const fingerprint = installFingerprint(root);
-  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === fingerprint) return false;
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === fingerprint) return;
   if (process.env.ORDER_SYSTEM_NO_INSTALL === '1') {
     console.error('The install is missing or stale, and ORDER_SYSTEM_NO_INSTALL=1 forbids installing: run `npm run setup`.');
     process.exit(1);
@@ -56,5 +57,4 @@ export function ensureInstalled(root) {
   if (status !== 0) process.exit(status);
   if (run(root, process.execPath, [join(root, 'scripts', 'generate.mjs')]) !== 0) process.exit(1);
   writeFileSync(stampFile, fingerprint);
-  return true;
 }

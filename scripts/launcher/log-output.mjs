@@ -1,7 +1,7 @@
 // What the launcher prints of its services' logs: the JSON lines as they are (for a log shipper,
 // a file, a test), or, on a terminal, one readable line each through pino-pretty.
 //   LOG_FORMAT=json | pretty    unset: pretty on a terminal, JSON otherwise
-export const LOG_FORMATS = ['json', 'pretty'];
+const LOG_FORMATS = ['json', 'pretty'];
 
 /** The format for this run, or an error message for a bad LOG_FORMAT. */
 export function chooseLogFormat(env, stdout) {

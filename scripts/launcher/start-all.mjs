@@ -15,11 +15,14 @@ const WILDCARD_HOSTS = new Set(['', '0.0.0.0', '::', '[::]']);
 
 class LaunchError extends Error {}
 
+/** Node's flags that run a TypeScript file of the workspace, with the workspace packages' sources. */
+export const TSX_FLAGS = ['--conditions=@order-system/source', '--import', 'tsx'];
+
 /**
  * Each service reads PORT and DATABASE_URL; one environment cannot hold three of each, so the
  * launcher sets them per service from PRODUCT_PORT, ORDER_DATABASE_URL, ... (0 = any free port).
  */
-export function serviceSettings(env) {
+function serviceSettings(env) {
   return ['product', 'payment', 'order'].map((name) => {
     const upper = name.toUpperCase();
     const raw = env[`${upper}_PORT`] || String(DEFAULT_PORTS[name]);
@@ -31,9 +34,9 @@ export function serviceSettings(env) {
 }
 
 /** How the services start: the compiled JavaScript, or the TypeScript sources through tsx. */
-function entryArgs(runtime, name) {
+export function entryArgs(runtime, name) {
   if (runtime === 'compiled') return [join('services', name, 'dist', 'main.js')];
-  return ['--conditions=@order-system/source', '--import', 'tsx', join('services', name, 'src', 'main.ts')];
+  return [...TSX_FLAGS, join('services', name, 'src', 'main.ts')];
 }
 
 /**

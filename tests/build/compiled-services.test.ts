@@ -8,18 +8,12 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { REPO_ROOT, tempDatabaseUrl, waitFor } from '@order-system/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildWorkspace } from '../launcher/launcher-run.js';
 
 const SERVICES = ['product', 'payment', 'order'] as const;
 const BUILT_PACKAGES = ['packages/platform', 'packages/contracts', ...SERVICES.map((name) => `services/${name}`)];
 
-beforeAll(() => {
-  const build = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'run.mjs'), 'build'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ORDER_SYSTEM_NO_INSTALL: '1' },
-    encoding: 'utf8',
-  });
-  expect(build.status, `${build.stdout}${build.stderr}`).toBe(0);
-}, 600_000);
+beforeAll(buildWorkspace, 600_000);
 
 const started: ChildProcess[] = [];
 

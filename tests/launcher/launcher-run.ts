@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
-import { REPO_ROOT, tempDir, waitFor } from '@order-system/testing';
+import { REPO_ROOT, type ServiceName, tempDir, waitFor } from '@order-system/testing';
+import { expect } from 'vitest';
 
-export type ServiceName = 'order' | 'product' | 'payment';
 export const SERVICES: ServiceName[] = ['product', 'payment', 'order'];
 
 export interface LauncherRun {
@@ -28,17 +28,29 @@ export interface LaunchOptions {
   via?: 'node' | 'npm';
   command?: 'start' | 'dev';
   env?: Record<string, string>;
-  /** The working directory of the spawned process (the launcher reads .env there). */
-  cwd?: string;
   /** Ports to use instead of new free ones. */
   ports?: Partial<Record<ServiceName, number>>;
   /**
-   * Written to `.env` in a new working directory; these variables are then left out of the
-   * environment, unless `env` sets them too (the environment wins over .env).
+   * Written to `.env` in a new working directory, where the launcher reads it (without one the run
+   * starts in the project root); these variables are then left out of the environment, unless
+   * `env` sets them too (the environment wins over .env).
    */
   envFile?: Record<string, string>;
   /** The run's database folder, when the test prepares it first. */
   dir?: string;
+}
+
+/**
+ * `npm run build` (without installing), for a test file's beforeAll: building once there keeps
+ * each test's start of the compiled services short.
+ */
+export function buildWorkspace(): void {
+  const build = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'run.mjs'), 'build'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ORDER_SYSTEM_NO_INSTALL: '1' },
+    encoding: 'utf8',
+  });
+  expect(build.status, `${build.stdout}${build.stderr}`).toBe(0);
 }
 
 /**
@@ -75,33 +87,52 @@ export function isListening(port: number): Promise<boolean> {
   });
 }
 
-/**
- * Live processes (zombies excluded) whose environment contains `marker`: every process of one
- * run, the services included, whoever their parent is by now.
- */
-export function processesWith(marker: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z') continue;
-      if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(marker)) found.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return found;
+/** The pids of /proc, this process's own left out. */
+function pids(): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => pid !== process.pid);
+}
+
+/** The fields of /proc/<pid>/stat after the command name (which may hold spaces and parentheses): state, ppid, ... */
+function statFields(pid: number): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
 
 /** Whether a pid is a live process (a zombie is not). */
 export function isAlive(pid: number): boolean {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+    return statFields(pid)[0] !== 'Z';
   } catch {
     return false;
   }
+}
+
+/**
+ * Live processes (zombies excluded) whose environment contains `marker`: every process of one
+ * run, the services included, whoever their parent is by now.
+ */
+export function processesWith(marker: string): number[] {
+  return pids().filter((pid) => {
+    try {
+      return isAlive(pid) && readFileSync(`/proc/${pid}/environ`, 'latin1').includes(marker);
+    } catch {
+      return false; // The process ended while we looked.
+    }
+  });
+}
+
+/** The processes whose parent is `pid` (npm's script shell, the launcher under it). */
+export function childrenOf(pid: number): number[] {
+  return pids().filter((child) => {
+    try {
+      return Number(statFields(child)[1]) === pid;
+    } catch {
+      return false; // The process ended while we looked.
+    }
+  });
 }
 
 /**
@@ -129,7 +160,7 @@ export async function launch(options: LaunchOptions = {}): Promise<LauncherRun> 
     ORDER_DATABASE_URL: `file:${join(dir, 'order.db')}`,
     ...options.env,
   };
-  let cwd = options.cwd ?? REPO_ROOT;
+  let cwd = REPO_ROOT;
   if (options.envFile) {
     cwd = tempDir('launcher-cwd-');
     writeFileSync(
@@ -142,7 +173,7 @@ export async function launch(options: LaunchOptions = {}): Promise<LauncherRun> 
   }
   const [file, args] =
     via === 'npm'
-      ? ['npm', ['--silent', command === 'start' ? 'start' : 'run', ...(command === 'dev' ? ['dev'] : [])]]
+      ? ['npm', ['--silent', ...(command === 'start' ? ['start'] : ['run', command])]]
       : [process.execPath, [join(REPO_ROOT, 'scripts', 'run.mjs'), command]];
   const child = spawn(file, args as string[], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -167,21 +198,6 @@ export async function launch(options: LaunchOptions = {}): Promise<LauncherRun> 
       }),
     servicePids: () => Object.fromEntries([...output.matchAll(/\[launcher\] (\w+): started, pid (\d+)/g)].map((m) => [m[1], Number(m[2])])),
   };
-}
-
-/** The processes whose parent is `pid` (npm's script shell, the launcher under it). */
-export function childrenOf(pid: number): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) found.push(Number(entry));
-    } catch {
-      // ended while we looked
-    }
-  }
-  return found;
 }
 
 /** Last resort after a failed test: nothing of a run may outlive the test file. */

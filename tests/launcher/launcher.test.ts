@@ -5,10 +5,11 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { REPO_ROOT, tempDir, waitFor } from '@order-system/testing';
+import { type ServiceName, tempDir, waitFor } from '@order-system/testing';
 import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  buildWorkspace,
   childrenOf,
   freePorts,
   isAlive,
@@ -18,7 +19,6 @@ import {
   launch,
   processesWith,
   SERVICES,
-  type ServiceName,
 } from './launcher-run.js';
 
 const RUNNING = /order-system is running/;
@@ -26,15 +26,8 @@ const STOP_TIMEOUT_MS = 30_000;
 
 let run: LauncherRun | undefined;
 
-beforeAll(() => {
-  // `npm start` compiles what changed; building once here keeps each test's start short.
-  const build = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'run.mjs'), 'build'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ORDER_SYSTEM_NO_INSTALL: '1' },
-    encoding: 'utf8',
-  });
-  expect(build.status, `${build.stdout}${build.stderr}`).toBe(0);
-}, 600_000);
+// `npm start` compiles what changed; building once here keeps each test's start short.
+beforeAll(buildWorkspace, 600_000);
 
 afterEach(() => {
   killLeftovers(run);

@@ -14,12 +14,11 @@ export {
   type TokenType,
 } from './auth/tokens.js';
 export { baseConfigSchema, ConfigError, databaseFileFromUrl, EXAMPLE_JWT_SECRET, loadConfig, portSchema } from './config.js';
-export type { ClientFitProblems, ClientFits } from './db/client-fit.js';
+export type { ClientFits } from './db/client-fit.js';
 export { type DatabaseKind, databaseKind } from './db/database-url.js';
 export { applyMigrations, listMigrations, MigrationError, type MigrationResult } from './db/migrate.js';
-export { applyPostgresqlMigrations, PRISMA_MIGRATE_LOCK_KEY } from './db/migrate-postgresql.js';
 export { checkDatabase, type OpenedDatabase, openDatabase, type ServiceDatabase } from './db/open-database.js';
-export { createPostgresqlPrismaClient, createSqlitePrismaClient } from './db/prisma-client.js';
+export { createSqlitePrismaClient } from './db/prisma-client.js';
 export { SerializedSqliteAdapterFactory } from './db/prisma-sqlite.js';
 export { type DatabaseShape, shapeFromDatabase, shapeFromPostgresql, shapeFromPrismaSchema } from './db/schema-check.js';
 export { isUniqueViolation } from './db/unique-violation.js';
@@ -28,7 +27,7 @@ export * from './errors.js';
 export { createServiceApp, type ReadinessReport, type ServiceAppOptions } from './http/create-app.js';
 export { errorHandler, toAppError } from './http/error-handler.js';
 export { assertIntegerLiterals, keysWithNonIntegerLiterals } from './http/integer-literals.js';
-export { type Counter, ServiceMetrics, UNMATCHED_ROUTE } from './http/metrics.js';
+export { type Counter, ServiceMetrics } from './http/metrics.js';
 export {
   type Access,
   type ApiSpec,
@@ -46,10 +45,9 @@ export {
   type AttemptLimiter,
   clientAddress,
   createAttemptLimiter,
-  generalRateLimit,
+  rateLimited,
 } from './http/rate-limit.js';
 export { REQUEST_ID_HEADER, requestIdFrom } from './http/request-id.js';
-export { PROBE_PATHS, requestLogLevel } from './http/request-log.js';
 export { defineRoute, type RouteHandlers, type RouteOptions } from './http/route.js';
 export { parseOrThrow, zodDetails } from './http/validate.js';
 export { runMain } from './lifecycle/run-main.js';

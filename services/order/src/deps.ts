@@ -28,7 +28,7 @@ import { PaymentClient } from './upstream/payment.client.js';
 import { ProductClient } from './upstream/product.client.js';
 import { createUpstreamClient, type UpstreamClient } from './upstream/upstream-client.js';
 
-export { MIGRATIONS_DIR, POSTGRESQL_MIGRATIONS_DIR } from './database.js';
+export { MIGRATIONS_DIR } from './database.js';
 
 /** Readiness must answer fast even when a neighbour hangs. */
 const HEALTH_TIMEOUT_MS = 1000;
@@ -82,7 +82,6 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
     kind === 'postgresql'
       ? new LeasedInFlightOrders(new OrderLeasesRepository(prisma, config.ORDER_LEASE_TTL_MS), {
           owner: `${hostname()}:${process.pid}:${randomUUID()}`,
-          ttlMs: config.ORDER_LEASE_TTL_MS,
           logger,
         })
       : new InMemoryInFlightOrders();

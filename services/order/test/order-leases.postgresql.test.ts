@@ -19,7 +19,7 @@ afterAll(() => Promise.all(clients.map((client) => client.$disconnect().catch(()
 async function replica(): Promise<{ inFlight: LeasedInFlightOrders; prisma: PrismaClient }> {
   const { prisma } = await openDatabase(ORDER_DATABASE, { databaseUrl: url, poolSize: 3, logger });
   clients.push(prisma);
-  const inFlight = new LeasedInFlightOrders(new OrderLeasesRepository(prisma, TTL_MS), { owner: randomUUID(), ttlMs: TTL_MS, logger });
+  const inFlight = new LeasedInFlightOrders(new OrderLeasesRepository(prisma, TTL_MS), { owner: randomUUID(), logger });
   return { inFlight, prisma };
 }
 

@@ -35,6 +35,7 @@ describe('RATE_LIMIT_PER_MINUTE', () => {
     expect(res.body).toMatchObject({ code: 'rate_limited' });
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(60);
-    for (const path of ['/health', '/ready']) expect((await request(limited.app).get(path)).status).not.toBe(429);
+    for (const path of ['/health', '/ready', '/health/', '/ready/?probe=1'])
+      expect((await request(limited.app).get(path)).status).not.toBe(429);
   });
 });

@@ -14,8 +14,6 @@ import { PaymentsRepository } from './payments/payments.repository.js';
 import { CHARGE_OUTCOMES, PaymentsService, REFUND_OUTCOMES, VOID_OUTCOMES } from './payments/payments.service.js';
 import { type ProcessorOptions, SimulatedProcessor } from './payments/processor.js';
 
-export { MIGRATIONS_DIR, POSTGRESQL_MIGRATIONS_DIR } from './database.js';
-
 export interface PaymentDeps {
   config: PaymentConfig;
   logger: Logger;

@@ -1,5 +1,5 @@
 import { paymentActionBody, paymentBody, paymentConflictJson, paymentJson } from '@order-system/contracts';
-import { type ApiSpec, buildOpenApi, type ParameterSpec } from '@order-system/platform';
+import { type ApiSpec, buildOpenApi, type ParameterSpec, type ResponseSpec } from '@order-system/platform';
 
 const ORDER_ID = '3f0c8a52-1d7e-4c1b-9b2e-6a4f5d3c2b1a';
 const PAYMENT_ID = '9b2d7e41-6c3a-4f8e-a1d5-2e7c9b0f4a63';
@@ -34,7 +34,12 @@ const actionBody = {
   description: 'Optional: nothing, `{}` or `{"reason": "..."}` (the reason is logged)',
   example: { reason: 'Order cancelled by the customer' },
 };
-const validation = (details: Record<string, string[]>) => ({ error: 'Validation failed', code: 'validation_failed', details });
+/** The 400 of a body that fails validation or is not JSON, with an example of its details. */
+const invalidBody = (details: Record<string, string[]>): ResponseSpec => ({
+  description: 'validation failed, or malformed JSON',
+  schema: 'Error',
+  example: { error: 'Validation failed', code: 'validation_failed', details },
+});
 const notFound = {
   description: 'Payment not found',
   schema: 'Error',
@@ -74,7 +79,7 @@ export const paymentApi: ApiSpec = {
               failed: { summary: 'amount 0: declined, nothing charged', value: { ...completed, amount: '0.00', status: 'FAILED' } },
             },
           },
-          400: { description: 'validation failed, or malformed JSON', schema: 'Error', example: validation({ amount: ['is required'] }) },
+          400: invalidBody({ amount: ['is required'] }),
           409: {
             description:
               'payment_amount_mismatch: already paid with another amount; payment_refunded: the payment was refunded; ' +
@@ -114,11 +119,7 @@ export const paymentApi: ApiSpec = {
         body: actionBody,
         responses: {
           200: { description: 'refunded (now or earlier)', schema: paymentJson, example: refunded },
-          400: {
-            description: 'validation failed, or malformed JSON',
-            schema: 'Error',
-            example: validation({ reason: ['must be a string'] }),
-          },
+          400: invalidBody({ reason: ['must be a string'] }),
           404: notFound,
           409: {
             description: 'payment_not_refundable: the payment FAILED or was VOIDED (`status` says which)',
@@ -146,11 +147,7 @@ export const paymentApi: ApiSpec = {
         body: actionBody,
         responses: {
           200: { description: 'voided (now or earlier): nothing was charged and nothing can be', schema: paymentJson, example: voided },
-          400: {
-            description: 'validation failed, or malformed JSON',
-            schema: 'Error',
-            example: validation({ reason: ['must be a string'] }),
-          },
+          400: invalidBody({ reason: ['must be a string'] }),
           404: { ...notFound, description: 'Payment not found (only for a malformed order id)' },
           409: {
             description:

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { applyMigrations, createLogger, databaseFileFromUrl, shapeFromDatabase, shapeFromPrismaSchema } from '@order-system/platform';
 import { tempDatabaseUrl } from '@order-system/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS_DIR } from '../src/deps.js';
+import { MIGRATIONS_DIR } from '../src/database.js';
 import { createTestPaymentApp, newOrderId, type TestPaymentApp } from './payment-app.js';
 
 const SCHEMA = fileURLToPath(new URL('../../../prisma/payment/schema.prisma', import.meta.url));

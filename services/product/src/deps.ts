@@ -17,8 +17,6 @@ import { ReservationsRepository } from './reservations/reservations.repository.j
 import { RELEASE_OUTCOMES, RESERVE_OUTCOMES, ReservationsService } from './reservations/reservations.service.js';
 import { seedDemoProducts } from './seed.js';
 
-export { MIGRATIONS_DIR, POSTGRESQL_MIGRATIONS_DIR } from './database.js';
-
 export interface ProductDeps {
   config: ProductConfig;
   logger: Logger;
@@ -43,6 +41,7 @@ export async function createDeps(config: ProductConfig, logger: Logger): Promise
   if (config.SEED_DEMO_PRODUCTS) await seedDemoProducts(productsRepository, logger);
   const tokens = createTokenService(config.JWT_SECRET, { maxTtlSeconds: config.JWT_MAX_TTL_SECONDS });
   const metrics = new ServiceMetrics();
+  const byOutcome = (outcomes: readonly string[]) => outcomes.map((outcome) => ({ outcome }));
   return {
     config,
     logger,
@@ -51,18 +50,8 @@ export async function createDeps(config: ProductConfig, logger: Logger): Promise
     metrics,
     products: new ProductsService(productsRepository),
     reservations: new ReservationsService(new ReservationsRepository(prisma), logger, {
-      reservations: metrics.counter(
-        'reservations_total',
-        'Reservation requests, by outcome',
-        ['outcome'],
-        RESERVE_OUTCOMES.map((outcome) => ({ outcome })),
-      ),
-      releases: metrics.counter(
-        'reservation_releases_total',
-        'Reservation releases, by outcome',
-        ['outcome'],
-        RELEASE_OUTCOMES.map((outcome) => ({ outcome })),
-      ),
+      reservations: metrics.counter('reservations_total', 'Reservation requests, by outcome', ['outcome'], byOutcome(RESERVE_OUTCOMES)),
+      releases: metrics.counter('reservation_releases_total', 'Reservation releases, by outcome', ['outcome'], byOutcome(RELEASE_OUTCOMES)),
     }),
     tokenIssuer: new TokenIssuer(tokens, { username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD }),
     readiness: async () => {

@@ -7,7 +7,7 @@ import {
   reservationJson,
   tokenBody,
 } from '@order-system/contracts';
-import { type ApiSpec, buildOpenApi, type ParameterSpec, paginationQuery } from '@order-system/platform';
+import { type ApiSpec, buildOpenApi, type ParameterSpec, paginationQuery, type ResponseSpec, rateLimited } from '@order-system/platform';
 import { z } from 'zod';
 
 const tokensJson = z.object({
@@ -51,7 +51,12 @@ const reservationId: ParameterSpec = {
   example: ORDER_ID,
 };
 
-const validation = (details: Record<string, string[]>) => ({ error: 'Validation failed', code: 'validation_failed', details });
+/** The 400 of a body that fails validation or is not JSON, with an example of its details. */
+const invalidBody = (details: Record<string, string[]>, description = 'validation failed, or malformed JSON'): ResponseSpec => ({
+  description,
+  schema: 'Error',
+  example: { error: 'Validation failed', code: 'validation_failed', details },
+});
 const productNotFound = {
   description: 'Product not found (also for an id that is not an integer)',
   schema: 'Error',
@@ -99,7 +104,7 @@ export const productApi: ApiSpec = {
               'too many attempts from this client address or for this username (always limited); retry after Retry-After seconds',
             schema: 'Error',
             headers: ['Retry-After'],
-            example: { error: 'Too many requests, retry later', code: 'rate_limited' },
+            example: rateLimited(900).toJSON(),
           },
         },
       },
@@ -151,11 +156,10 @@ export const productApi: ApiSpec = {
             headers: ['Location'],
             example: { ...lamp, description: 'Desk lamp' },
           },
-          400: {
-            description: 'validation failed (name 1-200 characters, price > 0, stock an integer >= 0), or malformed JSON',
-            schema: 'Error',
-            example: validation({ price: ['must be greater than 0'] }),
-          },
+          400: invalidBody(
+            { price: ['must be greater than 0'] },
+            'validation failed (name 1-200 characters, price > 0, stock an integer >= 0), or malformed JSON',
+          ),
         },
       },
     },
@@ -175,7 +179,7 @@ export const productApi: ApiSpec = {
         body: { schema: productCreateBody, example: { name: 'Keyboard', description: 'Mechanical, US layout', price: '44.90', stock: 20 } },
         responses: {
           200: { description: 'updated', schema: productJson, example: { ...keyboard, price: '44.90', stock: 20 } },
-          400: { description: 'validation failed, or malformed JSON', schema: 'Error', example: validation({ stock: ['is required'] }) },
+          400: invalidBody({ stock: ['is required'] }),
           404: productNotFound,
         },
       },
@@ -187,11 +191,7 @@ export const productApi: ApiSpec = {
         body: { schema: productPatchBody, example: { stock: 30 } },
         responses: {
           200: { description: 'updated', schema: productJson, example: { ...keyboard, stock: 30 } },
-          400: {
-            description: 'validation failed, or malformed JSON',
-            schema: 'Error',
-            example: validation({ body: ['must change at least one field'] }),
-          },
+          400: invalidBody({ body: ['must change at least one field'] }),
           404: productNotFound,
         },
       },
@@ -215,11 +215,7 @@ export const productApi: ApiSpec = {
         responses: {
           200: { description: 'the earlier result for this reservation_id', schema: reservationJson, example: reservation },
           201: { description: 'reserved', schema: reservationJson, example: reservation },
-          400: {
-            description: 'validation failed, or malformed JSON',
-            schema: 'Error',
-            example: validation({ reservation_id: ['must be a UUID'] }),
-          },
+          400: invalidBody({ reservation_id: ['must be a UUID'] }),
           404: {
             description: 'a product is unknown (`product_id` says which); nothing is reserved',
             schema: 'Error',

@@ -1,55 +1,33 @@
 import { randomUUID } from 'node:crypto';
-import { bearer, type Listening, listen } from '@order-system/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestProductApp, type TestProductApp } from './product-app.js';
+import { type LiveProductApp, startLiveProductApp } from './live-product-app.js';
 
 // These tests go through a real listening server over real HTTP, so requests truly overlap.
-const SERVICE = bearer('service');
-const ADMIN = bearer('admin');
-let t: TestProductApp;
-let server: Listening;
-
+let live: LiveProductApp;
 beforeAll(async () => {
-  t = await createTestProductApp();
-  server = await listen(t.app);
+  live = await startLiveProductApp();
 });
-afterAll(() => server.close());
-
-async function post(path: string, body: unknown, auth = SERVICE) {
-  const res = await fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: auth },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
-
-async function createProduct(stock: number): Promise<number> {
-  const res = await post('/api/products/', { name: `P${stock}`, price: '3.00', stock }, ADMIN);
-  return res.body.id as number;
-}
-
-const stockOf = async (id: number) => (await t.deps.prisma.product.findUniqueOrThrow({ where: { id } })).stock;
+afterAll(() => live.close());
 
 describe('reservations under concurrency', () => {
   it('when 50 reservations of 1 race for stock 10, then exactly 10 succeed and stock ends at 0', async () => {
-    const id = await createProduct(10);
+    const id = await live.createProduct(10);
     const results = await Promise.all(
       Array.from({ length: 50 }, () =>
-        post('/api/products/reservations/', { reservation_id: randomUUID(), items: [{ product_id: id, quantity: 1 }] }),
+        live.post('/api/products/reservations/', { reservation_id: randomUUID(), items: [{ product_id: id, quantity: 1 }] }),
       ),
     );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(10);
     expect(statuses.filter((s) => s === 409)).toHaveLength(40);
-    expect(await stockOf(id)).toBe(0);
-    const reserved = await t.deps.prisma.reservationItem.aggregate({ where: { productId: id }, _sum: { quantity: true } });
+    expect(await live.stockOf(id)).toBe(0);
+    const reserved = await live.deps.prisma.reservationItem.aggregate({ where: { productId: id }, _sum: { quantity: true } });
     expect(reserved._sum.quantity).toBe(10);
   });
 
   it('when overlapping multi-item reservations race, then for every product reserved = initial - final, never below zero', async () => {
     const initial = [7, 5, 9];
-    const ids = await Promise.all(initial.map(createProduct));
+    const ids = await Promise.all(initial.map(live.createProduct));
     const requests = Array.from({ length: 60 }, (_, i) => {
       const a = ids[i % 3] as number;
       const b = ids[(i + 1) % 3] as number;
@@ -61,7 +39,7 @@ describe('reservations under concurrency', () => {
         ],
       };
     });
-    const results = await Promise.all(requests.map((body) => post('/api/products/reservations/', body)));
+    const results = await Promise.all(requests.map((body) => live.post('/api/products/reservations/', body)));
     expect(results.every((r) => r.status === 201 || r.status === 409)).toBe(true);
 
     const succeeded = requests.filter((_, i) => results[i]?.status === 201);
@@ -71,53 +49,50 @@ describe('reservations under concurrency', () => {
         .flatMap((r) => r.items)
         .filter((item) => item.product_id === id)
         .reduce((sum, item) => sum + item.quantity, 0);
-      const final = await stockOf(id);
+      const final = await live.stockOf(id);
       expect(final).toBeGreaterThanOrEqual(0);
       expect(reserved).toBe((initial[index] as number) - final);
     }
   });
 
   it('when one reservation_id is repeated 30 times at once, then stock is taken once and every answer is the same reservation', async () => {
-    const id = await createProduct(100);
+    const id = await live.createProduct(100);
     const reservationId = randomUUID();
     const body = { reservation_id: reservationId, items: [{ product_id: id, quantity: 3 }] };
-    const results = await Promise.all(Array.from({ length: 30 }, () => post('/api/products/reservations/', body)));
+    const results = await Promise.all(Array.from({ length: 30 }, () => live.post('/api/products/reservations/', body)));
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 200)).toHaveLength(29);
     expect(new Set(results.map((r) => r.body.reservation_id))).toEqual(new Set([reservationId]));
-    expect(await stockOf(id)).toBe(97);
+    expect(await live.stockOf(id)).toBe(97);
   });
 
   it('when one reservation is released 20 times at once, then the stock comes back exactly once', async () => {
-    const id = await createProduct(10);
+    const id = await live.createProduct(10);
     const reservationId = randomUUID();
-    await post('/api/products/reservations/', { reservation_id: reservationId, items: [{ product_id: id, quantity: 4 }] });
-    const results = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        fetch(`${server.url}/api/products/reservations/${reservationId}/`, { method: 'DELETE', headers: { Authorization: SERVICE } }),
-      ),
-    );
-    expect(results.every((r) => r.status === 200)).toBe(true);
-    expect(await stockOf(id)).toBe(10);
+    await live.post('/api/products/reservations/', { reservation_id: reservationId, items: [{ product_id: id, quantity: 4 }] });
+    const results = await Promise.all(Array.from({ length: 20 }, () => live.release(reservationId)));
+    expect(results.every((status) => status === 200)).toBe(true);
+    expect(await live.stockOf(id)).toBe(10);
   });
 
   it('when reservations, releases and reads run together, then no request fails with a database error', async () => {
-    const id = await createProduct(1000);
+    const id = await live.createProduct(1000);
     const work = Array.from({ length: 80 }, async (_, i) => {
-      if (i % 4 === 0) return (await fetch(`${server.url}/api/products/${id}/`)).status;
+      if (i % 4 === 0) return live.get(`/api/products/${id}/`);
       const reservationId = randomUUID();
-      const res = await post('/api/products/reservations/', { reservation_id: reservationId, items: [{ product_id: id, quantity: 2 }] });
-      if (i % 2 === 0) {
-        await fetch(`${server.url}/api/products/reservations/${reservationId}/`, { method: 'DELETE', headers: { Authorization: SERVICE } });
-      }
+      const res = await live.post('/api/products/reservations/', {
+        reservation_id: reservationId,
+        items: [{ product_id: id, quantity: 2 }],
+      });
+      if (i % 2 === 0) await live.release(reservationId);
       return res.status;
     });
     const statuses = await Promise.all(work);
     expect(statuses.every((s) => s === 200 || s === 201)).toBe(true);
-    const active = await t.deps.prisma.reservationItem.aggregate({
+    const active = await live.deps.prisma.reservationItem.aggregate({
       where: { productId: id, reservation: { status: 'ACTIVE' } },
       _sum: { quantity: true },
     });
-    expect(await stockOf(id)).toBe(1000 - (active._sum.quantity ?? 0));
+    expect(await live.stockOf(id)).toBe(1000 - (active._sum.quantity ?? 0));
   });
 });

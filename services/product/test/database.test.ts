@@ -5,7 +5,7 @@ import { tempDatabaseUrl } from '@order-system/testing';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS_DIR } from '../src/deps.js';
+import { MIGRATIONS_DIR } from '../src/database.js';
 import { PrismaClient } from '../src/generated/prisma/client.js';
 import { createTestProductApp } from './product-app.js';
 

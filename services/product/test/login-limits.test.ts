@@ -2,14 +2,15 @@ import http from 'node:http';
 import { type Listening, listen } from '@order-system/testing';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestProductApp, type TestProductApp } from './product-app.js';
+import { createTestProductApp, ADMIN_PASSWORD as PASSWORD, type TestProductApp } from './product-app.js';
+
+// The limits of docs/CONTRACT.md, written out: changing one must fail here.
+const PER_USERNAME = 10;
+const PER_ADDRESS = 30;
 
 // POST /api/token/ and /api/token/refresh/ are always limited: failed attempts are counted per
 // client address and per username; a login that succeeds is not counted, so correct logins are
 // never slowed down, however many and however concurrent.
-const PASSWORD = 'correct-horse-battery';
-const PER_USERNAME = 10;
-const PER_ADDRESS = 30;
 let t: TestProductApp;
 beforeEach(async () => {
   t = await createTestProductApp();

@@ -4,6 +4,9 @@ import { createApp } from '../src/app.js';
 import { loadProductConfig } from '../src/config.js';
 import { createDeps, type ProductDeps } from '../src/deps.js';
 
+/** The admin password every test app is configured with. */
+export const ADMIN_PASSWORD = 'correct-horse-battery';
+
 export interface TestProductApp {
   app: ReturnType<typeof createApp>;
   deps: ProductDeps;
@@ -19,7 +22,7 @@ export async function createTestProductApp(env: Record<string, string> = {}): Pr
     DATABASE_URL: databaseUrl,
     SEED_DEMO_PRODUCTS: 'false',
     ADMIN_USERNAME: 'admin',
-    ADMIN_PASSWORD: 'correct-horse-battery',
+    ADMIN_PASSWORD,
     ...env,
   });
   const deps = await createDeps(config, createLogger({ service: 'product', level: 'silent' }));

@@ -14,29 +14,29 @@ declare global {
 const BEARER = /^Bearer +([A-Za-z0-9\-_.]+)$/i;
 
 /**
+ * The token of the request's `Authorization: Bearer <jwt>` header; undefined when there is none.
+ * A header that is sent more than once or is not a bearer token is a 401.
+ */
+function bearerToken(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  if (header === undefined) return undefined;
+  // Node keeps the first of several Authorization headers and drops the others; a proxy in front
+  // may read another one. Which caller this is must not be ambiguous.
+  if ((req.headersDistinct.authorization?.length ?? 0) > 1) throw new UnauthorizedError('Authorization header must be sent once');
+  const match = BEARER.exec(header);
+  if (!match?.[1]) throw new UnauthorizedError('Authorization header must be "Bearer <token>"');
+  return match[1];
+}
+
+/**
  * Reads `Authorization: Bearer <jwt>` when present and sets `req.auth`. A header that is
  * present but malformed or invalid is a 401 even where a token is optional.
  */
 export function authenticate(tokens: TokenService): RequestHandler {
   return (req, _res, next) => {
-    const header = req.headers.authorization;
-    if (header === undefined) {
-      next();
-      return;
-    }
-    // Node keeps the first of several Authorization headers and drops the others; a proxy in front
-    // may read another one. Which caller this is must not be ambiguous.
-    if ((req.headersDistinct.authorization?.length ?? 0) > 1) {
-      next(new UnauthorizedError('Authorization header must be sent once'));
-      return;
-    }
-    const match = BEARER.exec(header);
-    if (!match?.[1]) {
-      next(new UnauthorizedError('Authorization header must be "Bearer <token>"'));
-      return;
-    }
     try {
-      req.auth = tokens.verify(match[1], 'access');
+      const token = bearerToken(req);
+      if (token !== undefined) req.auth = tokens.verify(token, 'access');
       next();
     } catch (err) {
       next(err);
@@ -50,11 +50,9 @@ export function authenticate(tokens: TokenService): RequestHandler {
  */
 export function isServiceCall(tokens: TokenService): (req: Request) => boolean {
   return (req) => {
-    const values = req.headersDistinct.authorization;
-    const token = values?.length === 1 ? BEARER.exec(values[0] ?? '')?.[1] : undefined;
-    if (!token) return false;
     try {
-      return tokens.verify(token, 'access').role === 'service';
+      const token = bearerToken(req);
+      return token !== undefined && tokens.verify(token, 'access').role === 'service';
     } catch {
       return false;
     }

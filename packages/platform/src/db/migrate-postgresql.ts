@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
-import { listMigrations, MigrationError, type MigrationResult } from './migrate.js';
+import { isApplied, listMigrations, MigrationError, type MigrationRecord, type MigrationResult } from './migrate.js';
 
 /**
  * The key of the advisory lock `prisma migrate deploy` takes on PostgreSQL. Taking the same one
@@ -20,12 +20,6 @@ const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "started_at"            TIMESTAMPTZ NOT NULL DEFAULT now(),
     "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
 )`;
-
-interface AppliedMigration {
-  checksum: string;
-  finished_at: Date | null;
-  rolled_back_at: Date | null;
-}
 
 /**
  * Applies pending migrations to a PostgreSQL database and records each in `_prisma_migrations` as
@@ -50,16 +44,11 @@ export async function applyPostgresqlMigrations(options: {
     await client.query(MIGRATIONS_TABLE);
     const result: MigrationResult = { applied: [], alreadyApplied: [] };
     for (const migration of listMigrations(migrationsDir)) {
-      const { rows } = await client.query<AppliedMigration>(
+      const { rows } = await client.query<MigrationRecord>(
         'SELECT checksum, finished_at, rolled_back_at FROM "_prisma_migrations" WHERE migration_name = $1',
         [migration.name],
       );
-      if (rows.some((row) => row.finished_at === null && row.rolled_back_at === null)) {
-        throw new MigrationError(`Migration ${migration.name} failed earlier and was not rolled back; resolve it before starting`);
-      }
-      const done = rows.find((row) => row.finished_at !== null && row.rolled_back_at === null);
-      if (done) {
-        if (done.checksum !== migration.checksum) logger.warn({ migration: migration.name }, 'migration was modified after it was applied');
+      if (isApplied(migration, rows, logger)) {
         result.alreadyApplied.push(migration.name);
         continue;
       }

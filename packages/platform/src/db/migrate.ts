@@ -21,11 +21,11 @@ const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
 )`;
 
-interface AppliedMigration {
-  migration_name: string;
+/** A migration's row in `_prisma_migrations`, as the SQLite and the PostgreSQL runner read it. */
+export interface MigrationRecord {
   checksum: string;
-  finished_at: number | string | null;
-  rolled_back_at: number | string | null;
+  finished_at: unknown;
+  rolled_back_at: unknown;
 }
 
 export interface MigrationResult {
@@ -33,8 +33,30 @@ export interface MigrationResult {
   alreadyApplied: string[];
 }
 
+/** A migration folder of Prisma's layout: its name, its SQL and the SQL's checksum. */
+export interface Migration {
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+/**
+ * Whether a migration is applied, judged by its rows in `_prisma_migrations` as `prisma migrate
+ * deploy` judges them. A row that neither finished nor was rolled back is an attempt that failed:
+ * it is refused until someone resolves it. An applied migration whose file changed since is logged.
+ */
+export function isApplied(migration: Migration, rows: MigrationRecord[], logger: Logger): boolean {
+  if (rows.some((row) => row.finished_at === null && row.rolled_back_at === null)) {
+    throw new MigrationError(`Migration ${migration.name} failed earlier and was not rolled back; resolve it before starting`);
+  }
+  const done = rows.find((row) => row.finished_at !== null && row.rolled_back_at === null);
+  if (done && done.checksum !== migration.checksum)
+    logger.warn({ migration: migration.name }, 'migration was modified after it was applied');
+  return done !== undefined;
+}
+
 /** Migration folders in Prisma's layout, in the order their timestamped names sort. */
-export function listMigrations(migrationsDir: string): { name: string; sql: string; checksum: string }[] {
+export function listMigrations(migrationsDir: string): Migration[] {
   return readdirSync(migrationsDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(migrationsDir, entry.name, 'migration.sql')))
     .map((entry) => entry.name)
@@ -62,17 +84,9 @@ export function applyMigrations(options: { databaseFile: string; migrationsDir: 
       db.exec('BEGIN IMMEDIATE');
       try {
         const rows = db
-          .prepare('SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations WHERE migration_name = ?')
-          .all(migration.name) as AppliedMigration[];
-        const failed = rows.find((row) => row.finished_at === null && row.rolled_back_at === null);
-        if (failed) {
-          throw new MigrationError(`Migration ${migration.name} failed earlier and was not rolled back; resolve it before starting`);
-        }
-        const done = rows.find((row) => row.finished_at !== null && row.rolled_back_at === null);
-        if (done) {
-          if (done.checksum !== migration.checksum) {
-            logger.warn({ migration: migration.name }, 'migration was modified after it was applied');
-          }
+          .prepare('SELECT checksum, finished_at, rolled_back_at FROM _prisma_migrations WHERE migration_name = ?')
+          .all(migration.name) as MigrationRecord[];
+        if (isApplied(migration, rows, logger)) {
           db.exec('COMMIT');
           result.alreadyApplied.push(migration.name);
           continue;

@@ -9,17 +9,15 @@ import { SerializedSqliteAdapterFactory } from './prisma-sqlite.js';
  */
 const MINIMAL_ERRORS = 'minimal';
 
-export interface PrismaClientOptions {
-  adapter: SerializedSqliteAdapterFactory;
+/** What a service's generated PrismaClient is built with, on either database. */
+interface ClientOptions<Adapter> {
+  adapter: Adapter;
   transactionOptions: { maxWait: number; timeout: number };
-  errorFormat: 'minimal';
+  errorFormat: typeof MINIMAL_ERRORS;
 }
 
-export interface PostgresqlPrismaClientOptions {
-  adapter: PrismaPg;
-  transactionOptions: { maxWait: number; timeout: number };
-  errorFormat: 'minimal';
-}
+export type PrismaClientOptions = ClientOptions<SerializedSqliteAdapterFactory>;
+export type PostgresqlPrismaClientOptions = ClientOptions<PrismaPg>;
 
 /**
  * Builds a service's generated PrismaClient over the serialized SQLite adapter. Every query
@@ -42,7 +40,7 @@ export function createSqlitePrismaClient<T>(Client: new (options: PrismaClientOp
  * database's or the URL's TimeZone; the columns are timestamptz, so other clients read the same
  * instants in their own zones.
  */
-export function inUtc(connectionString: string): string {
+function inUtc(connectionString: string): string {
   const url = new URL(connectionString);
   const options = url.searchParams.get('options');
   url.searchParams.set('options', [options, '-c TimeZone=UTC'].filter(Boolean).join(' '));

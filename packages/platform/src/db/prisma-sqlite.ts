@@ -58,37 +58,38 @@ type Statement = BetterSqlite3.Statement<unknown[], unknown>;
  * parameters to a statement for good, so the cached statement is never bound: the arguments are
  * passed to each run instead. `BEGIN` becomes `BEGIN IMMEDIATE`.
  */
-function cachedPrepare(db: BetterSqlite3.Database): (sql: string) => unknown {
+function cachedPrepare(db: BetterSqlite3.Database): (sql: string) => PreparedOnce {
   const prepare = db.prepare.bind(db);
-  const cache = new Map<string, Statement>();
-  const statement = (sql: string): Statement => {
-    let stmt = cache.get(sql);
-    if (!stmt) {
-      stmt = prepare(sql === 'BEGIN' ? 'BEGIN IMMEDIATE' : sql) as Statement;
+  const cache = new Map<string, PreparedOnce>();
+  return (sql) => {
+    let prepared = cache.get(sql);
+    if (!prepared) {
+      prepared = preparedOnce(prepare(sql === 'BEGIN' ? 'BEGIN IMMEDIATE' : sql) as Statement);
       if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-      cache.set(sql, stmt);
+      cache.set(sql, prepared);
     }
-    return stmt;
+    return prepared;
   };
-  // The columns of a prepared statement never change: read them once.
-  const columns = new WeakMap<Statement, BetterSqlite3.ColumnDefinition[]>();
-  const columnsOf = (stmt: Statement) => {
-    let known = columns.get(stmt);
-    if (!known) {
-      known = stmt.columns();
-      columns.set(stmt, known);
-    }
-    return known;
+}
+
+type PreparedOnce = ReturnType<typeof preparedOnce>;
+
+/** One cached statement, as the adapter calls it. Its columns never change: they are read once. */
+function preparedOnce(stmt: Statement) {
+  let columns: BetterSqlite3.ColumnDefinition[] | undefined;
+  const columnsOnce = () => {
+    columns ??= stmt.columns();
+    return columns;
   };
-  const bound = (stmt: Statement, args: unknown[]) => ({
+  return {
     reader: stmt.reader,
-    run: () => stmt.run(args),
-    columns: () => columnsOf(stmt),
-    raw: () => ({ all: () => stmt.raw(true).all(args) }),
-  });
-  return (sql: string) => {
-    const stmt = statement(sql);
-    return { reader: stmt.reader, run: () => stmt.run(), bind: (args: unknown[]) => bound(stmt, args) };
+    run: () => stmt.run(),
+    bind: (args: unknown[]) => ({
+      reader: stmt.reader,
+      run: () => stmt.run(args),
+      columns: columnsOnce,
+      raw: () => ({ all: () => stmt.raw(true).all(args) }),
+    }),
   };
 }
 

@@ -1,3 +1,6 @@
+// pino-http adds `req.log` and `req.id` to every request's type. The reference is kept in the emitted
+// declarations (`preserve`), so a service compiled against this package's dist sees them too.
+/// <reference types="pino-http" preserve="true" />
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
 import { isServiceCall } from '../auth/middleware.js';
@@ -113,9 +116,11 @@ export function createServiceApp(options: ServiceAppOptions): Express {
       });
     },
   });
+  // The document never changes: serialized once, not on every request.
+  const openapiJson = JSON.stringify(options.openapi);
   defineRoute(common, '/openapi.json', {
     get: (_req, res) => {
-      res.json(options.openapi);
+      res.type('json').send(openapiJson);
     },
   });
   defineRoute(common, '/metrics', { get: metrics.handler });

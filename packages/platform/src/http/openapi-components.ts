@@ -4,6 +4,9 @@
  * middleware and the HTTP server rather than a zod-parsed input.
  */
 
+import { ForbiddenError, InternalError, MethodNotAllowedError, UnauthorizedError } from '../errors.js';
+import { rateLimited } from './rate-limit.js';
+
 export const ERROR_SCHEMA = {
   type: 'object',
   description:
@@ -83,7 +86,7 @@ export const COMPONENT_HEADERS = {
 
 type Header = keyof typeof COMPONENT_HEADERS;
 
-function errorResponse(description: string, example: object, headers: Header[] = [], withRequestId = true): object {
+function errorResponse(description: string, example: Record<string, unknown>, headers: Header[] = [], withRequestId = true): object {
   const all: Header[] = withRequestId ? ['X-Request-Id', ...headers] : headers;
   return {
     description,
@@ -97,23 +100,18 @@ export const COMPONENT_RESPONSES = {
     'Bad input: an unknown or invalid query parameter, a malformed JSON body, or a body that fails validation (`details` says which field)',
     { error: 'Validation failed', code: 'validation_failed', details: { limit: ['must be a non-negative integer'] } },
   ),
-  Unauthorized: errorResponse(
-    'No bearer token, or an invalid, expired or refresh token',
-    { error: 'Authentication credentials were not provided or are invalid', code: 'unauthorized' },
-    ['WWW-Authenticate'],
-  ),
+  Unauthorized: errorResponse('No bearer token, or an invalid, expired or refresh token', new UnauthorizedError().toJSON(), [
+    'WWW-Authenticate',
+  ]),
   InvalidAuthorization: errorResponse(
     'An Authorization header was sent but is not a valid bearer access token (none is needed here; a bad one is still refused)',
-    { error: 'Authentication credentials were not provided or are invalid', code: 'unauthorized' },
+    new UnauthorizedError().toJSON(),
     ['WWW-Authenticate'],
   ),
-  Forbidden: errorResponse('A valid token without the role this operation needs', {
-    error: 'You do not have permission to perform this action',
-    code: 'forbidden',
-  }),
+  Forbidden: errorResponse('A valid token without the role this operation needs', new ForbiddenError().toJSON()),
   MethodNotAllowed: errorResponse(
     'The answer to any method this path does not have; `Allow` lists the methods it has',
-    { error: 'Method TRACE not allowed', code: 'method_not_allowed' },
+    new MethodNotAllowedError('TRACE', []).toJSON(),
     ['Allow'],
   ),
   PayloadTooLarge: errorResponse('The body is larger than 100 kB', {
@@ -126,7 +124,7 @@ export const COMPONENT_RESPONSES = {
   }),
   TooManyRequests: errorResponse(
     'Rate limited: when RATE_LIMIT_PER_MINUTE is set, per client address (`POST /api/token/` is always limited, per client address and per username)',
-    { error: 'Too many requests, retry later', code: 'rate_limited' },
+    rateLimited(1).toJSON(),
     ['Retry-After'],
   ),
   RequestTimeout: errorResponse(
@@ -141,8 +139,8 @@ export const COMPONENT_RESPONSES = {
     [],
     false,
   ),
-  InternalError: errorResponse('An unexpected failure; the details are only in the logs, under the request id', {
-    error: 'Internal server error',
-    code: 'internal_error',
-  }),
+  InternalError: errorResponse(
+    'An unexpected failure; the details are only in the logs, under the request id',
+    new InternalError().toJSON(),
+  ),
 };

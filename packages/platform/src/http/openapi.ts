@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { COMMON_SCHEMAS, commonPaths, type ReadyExample } from './openapi-common.js';
 import { COMPONENT_HEADERS, COMPONENT_PARAMETERS, COMPONENT_RESPONSES, ERROR_SCHEMA } from './openapi-components.js';
+import { PROBE_PATHS } from './probe-paths.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -242,7 +243,7 @@ function security(access: Access): object[] {
  */
 function commonResponses(path: string, method: HttpMethod, op: OperationSpec, isApi: boolean): Record<number, string> {
   const common: Record<number, string> = { 405: 'MethodNotAllowed', 408: 'RequestTimeout', 431: 'HeadersTooLarge', 500: 'InternalError' };
-  if (!PROBES.has(path)) common[429] = 'TooManyRequests';
+  if (!PROBE_PATHS.has(path)) common[429] = 'TooManyRequests';
   if (!isApi) return common;
   common[400] = 'BadRequest';
   common[401] = 'roles' in op.access ? 'Unauthorized' : 'InvalidAuthorization';
@@ -253,9 +254,6 @@ function commonResponses(path: string, method: HttpMethod, op: OperationSpec, is
   }
   return common;
 }
-
-/** Routes that rate limits leave alone: load balancers and Prometheus poll them. */
-const PROBES = new Set(['/health', '/ready', '/metrics']);
 
 function responseObject(response: ResponseSpec, ref: (s: SchemaRef) => object): object {
   const headers: Record<string, object> = { 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' } };

@@ -2,20 +2,22 @@ import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, MemoryStore, type Options, rateLimit } from 'express-rate-limit';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { isProbe } from './probe-paths.js';
 
 /**
  * Limits live in each process's memory (express-rate-limit's MemoryStore): replicas of a
  * service each count their own clients.
  */
 
-/** Probes and scrapers are never limited: a limited client must not take the service out of rotation. */
-const UNLIMITED_PATHS = new Set(['/health', '/ready', '/metrics']);
+/** The 429 of the contract: retry after this many seconds. */
+export const rateLimited = (seconds: number): AppError =>
+  new AppError(429, 'rate_limited', `Too many requests; retry in ${seconds} s`, { headers: { 'Retry-After': String(seconds) } });
 
-/** The 429 of the contract, with Retry-After in whole seconds (at least 1). */
+/** The 429, with Retry-After in whole seconds (at least 1). */
 const tooManyRequests: Options['handler'] = (req, _res, next) => {
   const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
   const seconds = Math.max(1, Math.ceil(((reset?.getTime() ?? Date.now() + 1000) - Date.now()) / 1000));
-  next(new AppError(429, 'rate_limited', `Too many requests; retry in ${seconds} s`, { headers: { 'Retry-After': String(seconds) } }));
+  next(rateLimited(seconds));
 };
 
 /** The library's own warnings (a proxy header without `trust proxy`, say) go to the service's log. */
@@ -40,7 +42,7 @@ export function generalRateLimit(perMinute: number, logger: Logger, exempt: (req
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     keyGenerator: clientAddress,
-    skip: (req) => UNLIMITED_PATHS.has(req.path) || exempt(req),
+    skip: (req) => isProbe(req.path) || exempt(req),
     handler: tooManyRequests,
     logger: libraryLogger(logger),
   });

@@ -34,7 +34,7 @@ export function docsPage(service: string): string {
  * page came from is put first in `servers`, so requests go back to it whatever port it runs on
  * (the document itself names the `npm start` ports).
  */
-export const DOCS_INITIALIZER = `"use strict";
+const DOCS_INITIALIZER = `"use strict";
 fetch("/openapi.json")
   .then(function (res) { return res.json(); })
   .then(function (spec) {

@@ -3,7 +3,7 @@
 // nobody is left to stop this process. Started any other way (node, Docker), none of this applies.
 
 /** What a service sends its supervisor once it listens. */
-export interface ListeningMessage {
+interface ListeningMessage {
   type: 'listening';
   port: number;
 }

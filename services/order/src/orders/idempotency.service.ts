@@ -18,6 +18,16 @@ export interface IdempotentRequest {
   body: unknown;
 }
 
+/**
+ * Set where several replicas share the database: a claim whose order is not written yet may be
+ * another replica's request, still running. It is while its order is held (its lease), and, before
+ * that is taken, while the claim is younger than a lease's life.
+ */
+export interface SharedDatabase {
+  orders: Pick<InFlightOrders, 'currentHolder'>;
+  claimLifetimeMs: number;
+}
+
 /** Keys are kept at least this long (the contract asks for 24 hours). */
 export const KEY_RETENTION_MS = 24 * 60 * 60 * 1000;
 /**
@@ -67,12 +77,7 @@ export class IdempotencyService {
   constructor(
     private readonly keys: IdempotencyRepository,
     private readonly logger: Logger,
-    /**
-     * Set where several replicas share the database: a claim whose order is not written yet may be
-     * another replica's request, still running. It is while its order is held (its lease), and, before
-     * that is taken, while the claim is younger than a lease's life.
-     */
-    private readonly replicas?: { orders: Pick<InFlightOrders, 'currentHolder'>; claimLifetimeMs: number },
+    private readonly replicas?: SharedDatabase,
   ) {}
 
   async run(
@@ -122,10 +127,7 @@ export class IdempotencyService {
     }
   }
 
-  private async runsElsewhere(
-    record: IdempotencyKey,
-    replicas: { orders: Pick<InFlightOrders, 'currentHolder'>; claimLifetimeMs: number },
-  ): Promise<boolean> {
+  private async runsElsewhere(record: IdempotencyKey, replicas: SharedDatabase): Promise<boolean> {
     if (Date.now() - record.createdAt.getTime() < replicas.claimLifetimeMs) return true;
     return (await replicas.orders.currentHolder(record.orderId)) !== undefined;
   }

@@ -14,8 +14,6 @@ interface Holder {
  * order-leases.ts) when several replicas share it (PostgreSQL).
  */
 export interface InFlightOrders {
-  /** What this process is doing to the order right now, if anything. */
-  holder(orderId: string): OrderWork | undefined;
   /** What anyone (this process, or another replica on the same database) is doing to the order right now. */
   currentHolder(orderId: string): Promise<OrderWork | undefined>;
   /** Runs `task` holding the order, after whoever holds it now has finished. */

@@ -3,7 +3,8 @@ import type { CallContext } from '../upstream/upstream-client.js';
 import type { IdempotencyService, StoredAnswer } from './idempotency.service.js';
 import type { OrderLine } from './order.types.js';
 import { answerForCurrentOrder, answerForPlacedOrder } from './order-answer.js';
-import { OrderExistsError, type OrdersService, type PlacedOrder } from './orders.service.js';
+import { OrderExistsError } from './orders.repository.js';
+import type { OrdersService, PlacedOrder } from './orders.service.js';
 
 export interface CreateOrderRequest {
   customerName: string;

@@ -9,7 +9,8 @@ import type { OrderWork } from './in-flight-orders.js';
 export class OrderLeasesRepository {
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly ttlMs: number,
+    /** How long a lease lives without renewal: the time after which a dead replica's orders are free again. */
+    readonly ttlMs: number,
   ) {}
 
   /**

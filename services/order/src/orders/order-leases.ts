@@ -6,8 +6,6 @@ import type { OrderLeasesRepository } from './order-leases.repository.js';
 export interface OrderLeaseOptions {
   /** Who this process is; made once per process at start, so a restarted process is a new owner. */
   owner: string;
-  /** How long a lease lives without renewal: the time after which a dead replica's orders are free again. */
-  ttlMs: number;
   logger: Logger;
 }
 
@@ -30,6 +28,7 @@ export class LeasedInFlightOrders implements InFlightOrders {
     private readonly options: OrderLeaseOptions,
   ) {}
 
+  /** What this process is doing to the order right now, if anything. */
   holder(orderId: string): OrderWork | undefined {
     return this.#local.holder(orderId);
   }
@@ -62,7 +61,7 @@ export class LeasedInFlightOrders implements InFlightOrders {
         },
         (err: unknown) => logger.warn({ err, order_id: orderId }, 'renewing the order lease failed; retried at the next renewal'),
       );
-    }, this.options.ttlMs / 3);
+    }, this.leases.ttlMs / 3);
     renewal.unref();
     try {
       return await task();

@@ -1,4 +1,4 @@
-import { ConflictError } from '@order-system/platform';
+import { ConflictError, isUniqueViolation } from '@order-system/platform';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import {
   type OrderItemRecord,
@@ -16,6 +16,18 @@ const withDetails = {
   items: { orderBy: { id: 'asc' } },
   history: { orderBy: { id: 'asc' } },
 } satisfies Prisma.OrderInclude;
+
+/**
+ * An order was to be written under an id that another request has used already: the handover of
+ * an Idempotency-Key between replicas, when the first request turned out to be alive. The answer
+ * is that order, as it is.
+ */
+export class OrderExistsError extends Error {
+  override name = 'OrderExistsError';
+  constructor(readonly order: OrderRecord) {
+    super(`Order ${order.id} exists already`);
+  }
+}
 
 export interface NewOrder {
   id: string;
@@ -53,7 +65,12 @@ export interface Pricing {
   totalCents: number;
 }
 
-const PROGRESS_COLUMNS = { reservationState: 'reservation_state', paymentState: 'payment_state', paymentId: 'payment_id' } as const;
+/** Each progress field's column, as an SQL fragment made once (the workflow writes progress on every order). */
+const PROGRESS_COLUMNS = {
+  reservationState: Prisma.raw('"reservation_state"'),
+  paymentState: Prisma.raw('"payment_state"'),
+  paymentId: Prisma.raw('"payment_id"'),
+} as const;
 
 /**
  * The only code that touches the order tables. Every write is one short transaction and no HTTP
@@ -117,7 +134,8 @@ export class OrdersRepository {
    * The order as PENDING with the requested items (no prices yet), in one transaction, with its
    * reservation marked REQUESTED: it is written just before the reservation is sent, so a crash from
    * here on leaves stock to release. Its first history row (null -> PENDING) is the database's
-   * (a trigger appends one for every order's first status and every change of it).
+   * (a trigger appends one for every order's first status and every change of it). An order of that
+   * id written already (another request's) is an OrderExistsError carrying it.
    */
   async createPending(order: NewOrder): Promise<OrderRecord> {
     const at = new Date();
@@ -141,15 +159,20 @@ export class OrdersRepository {
     const items = record.items.map(
       (item) => Prisma.sql`(${record.id}, ${item.productId}, ${item.name}, ${item.unitPriceCents}, ${item.quantity})`,
     );
-    await this.prisma.$transaction([
-      this.prisma.$executeRaw`
+    try {
+      await this.prisma.$transaction([
+        this.prisma.$executeRaw`
         INSERT INTO "orders" ("id", "customer_name", "user_id", "status", "total_cents", "cancellation_reason",
           "reservation_state", "payment_state", "payment_id", "status_changed_by", "status_reason", "created_at", "updated_at")
         VALUES (${record.id}, ${record.customerName}, ${record.userId}, ${record.status}, ${record.totalCents}, ${record.cancellationReason},
           ${record.reservationState}, ${record.paymentState}, ${record.paymentId}, ${record.statusChangedBy}, ${record.statusReason}, ${at}, ${at})`,
-      this.prisma.$executeRaw`
+        this.prisma.$executeRaw`
         INSERT INTO "order_items" ("order_id", "product_id", "name", "unit_price_cents", "quantity") VALUES ${Prisma.join(items)}`,
-    ]);
+      ]);
+    } catch (err) {
+      const existing = isUniqueViolation(err) ? await this.findById(order.id) : null;
+      throw existing ? new OrderExistsError(existing) : err;
+    }
     return record;
   }
 
@@ -216,6 +239,6 @@ export class OrdersRepository {
 function progressAssignments(progress: OrderProgress, at: Date): Prisma.Sql {
   const assignments = Object.entries(PROGRESS_COLUMNS)
     .filter(([field]) => progress[field as keyof OrderProgress] !== undefined)
-    .map(([field, column]) => Prisma.sql`${Prisma.raw(`"${column}"`)} = ${progress[field as keyof OrderProgress]}`);
+    .map(([field, column]) => Prisma.sql`${column} = ${progress[field as keyof OrderProgress]}`);
   return Prisma.join([...assignments, Prisma.sql`"updated_at" = ${at}`], ', ');
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { type Claims, formatCents, isUniqueViolation, MAX_AMOUNT_CENTS, NotFoundError } from '@order-system/platform';
+import { type Claims, formatCents, MAX_AMOUNT_CENTS, NotFoundError } from '@order-system/platform';
 import type { PaymentAnswer, PaymentClient } from '../upstream/payment.client.js';
 import type { ProductClient, ReservedLine } from '../upstream/product.client.js';
 import type { CallContext } from '../upstream/upstream-client.js';
-import { describeFailure, UpstreamError } from '../upstream/upstream-error.js';
+import { describeFailure, isRefusal, UpstreamError } from '../upstream/upstream-error.js';
 import { lookUpAndSeal } from './charge-record.js';
 import type { InFlightOrders } from './in-flight-orders.js';
 import { type OrderFailure, type OrderLine, type OrderRecord, type PaymentState, type ReservationState, SYSTEM } from './order.types.js';
@@ -32,18 +32,6 @@ type ChargeResult =
   | { kind: 'completed'; paymentId: string }
   | { kind: 'refused'; failure: OrderFailure; paymentState: PaymentState }
   | { kind: 'unknown'; reason: string };
-
-/**
- * The workflow was asked to place an order under an id that another request has used already: the
- * handover of an Idempotency-Key between replicas, when the first request turned out to be alive.
- * The answer is that order, as it is.
- */
-export class OrderExistsError extends Error {
-  override name = 'OrderExistsError';
-  constructor(readonly order: OrderRecord) {
-    super(`Order ${order.id} exists already`);
-  }
-}
 
 export class OrderNotFoundError extends NotFoundError {
   constructor() {
@@ -79,18 +67,13 @@ export class OrdersService {
   }
 
   private async runWorkflow(request: PlaceOrder & { orderId: string }, ctx: CallContext): Promise<PlacedOrder> {
-    const order = await this.orders
-      .createPending({
-        id: request.orderId,
-        customerName: request.customerName,
-        userId: request.userId,
-        placedBy: request.userId ?? SYSTEM,
-        lines: request.lines,
-      })
-      .catch(async (err: unknown) => {
-        const existing = isUniqueViolation(err) ? await this.orders.findById(request.orderId) : null;
-        throw existing ? new OrderExistsError(existing) : err;
-      });
+    const order = await this.orders.createPending({
+      id: request.orderId,
+      customerName: request.customerName,
+      userId: request.userId,
+      placedBy: request.userId ?? SYSTEM,
+      lines: request.lines,
+    });
 
     const reservation = await this.reserveStock(order, ctx);
     if (!reservation.ok) {
@@ -137,7 +120,7 @@ export class OrdersService {
       // A reservation is all or nothing, so a refusal means nothing is held, unless an earlier
       // attempt may have arrived (a timeout or a reset) and reserved: then it is released.
       const earlierMayHaveArrived = err.attempts.slice(0, -1).some((attempt) => attempt.kind !== 'unreachable');
-      const refused = isRefusal(err.status) && !earlierMayHaveArrived;
+      const refused = isRefusal(err.last) && !earlierMayHaveArrived;
       return { ok: false, failure: reservationFailure(err), mayBeHeld: !(err.neverArrived || refused) };
     }
   }
@@ -228,18 +211,7 @@ export class OrdersService {
 
 /** The price snapshot of each line, as reserved, and the total: Σ price × quantity in cents, computed here. */
 function priceOf(lines: ReservedLine[]): Pricing {
-  const items = lines.map((line) => ({
-    productId: line.productId,
-    quantity: line.quantity,
-    name: line.name,
-    unitPriceCents: line.unitPriceCents,
-  }));
-  return { items, totalCents: items.reduce((total, item) => total + item.unitPriceCents * item.quantity, 0) };
-}
-
-/** A 4xx other than 429: the other service refused the request and did nothing. */
-function isRefusal(status: number | undefined): boolean {
-  return status !== undefined && status >= 400 && status < 500 && status !== 429;
+  return { items: lines, totalCents: lines.reduce((total, line) => total + line.unitPriceCents * line.quantity, 0) };
 }
 
 function settle(payment: PaymentAnswer, totalCents: number): ChargeResult {
@@ -253,7 +225,7 @@ function settle(payment: PaymentAnswer, totalCents: number): ChargeResult {
 
 /** A 4xx other than 409 (a payment exists) and 429 (slow down): the charge was refused and will not be made. */
 function isFinalRefusal(err: UpstreamError): boolean {
-  return isRefusal(err.status) && err.status !== 409;
+  return isRefusal(err.last) && err.status !== 409;
 }
 
 function reservationFailure(err: UpstreamError): OrderFailure {

@@ -69,14 +69,15 @@ export function classifyAttempt(error: AxiosError): AttemptFailure | null {
  * lifetime is left: every request carries at least 15 s of validity, and signing (an HMAC and two
  * JSON encodings) is not paid on every call.
  */
-function reusedToken(tokens: TokenService, now: () => number = Date.now): () => string {
+function reusedToken(tokens: TokenService): () => string {
   const renewEveryMs = (SERVICE_TOKEN_TTL_SECONDS * 1000 * 3) / 4;
   let header = '';
   let renewAt = 0;
   return () => {
-    if (now() >= renewAt) {
+    const now = Date.now();
+    if (now >= renewAt) {
       header = `Bearer ${tokens.sign({ sub: SERVICE_TOKEN_SUBJECT, role: 'service', ttlSeconds: SERVICE_TOKEN_TTL_SECONDS })}`;
-      renewAt = now() + renewEveryMs;
+      renewAt = now + renewEveryMs;
     }
     return header;
   };

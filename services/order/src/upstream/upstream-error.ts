@@ -59,3 +59,8 @@ export function describeFailure(failure: AttemptFailure): string {
 export function isTransient(failure: AttemptFailure): boolean {
   return failure.kind !== 'http' || failure.status === 429 || failure.status >= 500;
 }
+
+/** A 4xx other than 429: the other service refused the request and did nothing. */
+export function isRefusal(failure: AttemptFailure): boolean {
+  return failure.kind === 'http' && failure.status >= 400 && failure.status < 500 && failure.status !== 429;
+}

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { PaymentStatus } from '@order-system/contracts';
-import { isUniqueViolation } from '@order-system/platform';
 import type { Payment, Prisma, PrismaClient } from '../generated/prisma/client.js';
 
 /**
@@ -39,16 +38,17 @@ const MAX_TRIES = 10;
 
 /**
  * Runs a read-then-write transaction again when it lost a race: on PostgreSQL, where transactions
- * of other requests and replicas run at the same time, the first write wins (the unique order_id, or
- * an update conditional on the status read) and the loser reads the winner's row on its next try, so
- * it answers as a repeat. (On SQLite the transactions are serialized and never lose.)
+ * of other requests and replicas run at the same time, the first write wins (an update conditional
+ * on the status read) and the loser reads the winner's row on its next try, so it answers as a
+ * repeat. (On SQLite the transactions are serialized and never lose.) The unique order_id is never
+ * raced for inside them: the first payment of an order is one insert-or-nothing (insertFirst).
  */
 async function untilWon<T>(attempt: () => Promise<T>): Promise<T> {
   for (let tries = 1; ; tries++) {
     try {
       return await attempt();
     } catch (err) {
-      if (!(err instanceof LostRace || isUniqueViolation(err)) || tries >= MAX_TRIES) throw err;
+      if (!(err instanceof LostRace) || tries >= MAX_TRIES) throw err;
     }
   }
 }
@@ -69,18 +69,13 @@ export class PaymentsRepository {
 
   /**
    * One payment per order, whatever the concurrency: order_id is unique, and a new order's payment
-   * is one `INSERT … ON CONFLICT DO NOTHING` (atomic on its own, the same on SQLite and PostgreSQL:
-   * this is the service's hottest write). When the order has a payment already, it is read and
-   * written in one transaction (begun IMMEDIATE on SQLite, so no other writer runs in between).
+   * is one statement (insertFirst: this is the service's hottest write). When the order has a
+   * payment already, it is read and written in one transaction (begun IMMEDIATE on SQLite, so no
+   * other writer runs in between).
    */
   async charge(orderId: string, amountCents: number, status: PaymentStatus): Promise<ChargeOutcome> {
-    const at = new Date();
-    const payment: Payment = { id: randomUUID(), orderId, amountCents, status, createdAt: at, updatedAt: at, refundedAt: null };
-    const inserted = await this.prisma.$executeRaw`
-      INSERT INTO "payments" ("id", "order_id", "amount_cents", "status", "created_at", "updated_at")
-      VALUES (${payment.id}, ${orderId}, ${amountCents}, ${status}, ${at}, ${at})
-      ON CONFLICT ("order_id") DO NOTHING`;
-    if (inserted === 1) return { kind: 'created', payment };
+    const payment = await this.#insertFirst(orderId, amountCents, status);
+    if (payment) return { kind: 'created', payment };
     // On PostgreSQL a concurrent retry of a FAILED payment, or a void, may write first: try again on its row.
     return untilWon(() => this.#chargeExisting(orderId, amountCents, status));
   }
@@ -141,31 +136,29 @@ export class PaymentsRepository {
   async void(orderId: string): Promise<VoidOutcome> {
     // No payment yet (the usual case): the tombstone is one insert-or-nothing, like a new charge, so
     // that on PostgreSQL a charge and a void of one order race on equal terms for the unique order_id.
+    const tombstone = await this.#insertFirst(orderId, TOMBSTONE_AMOUNT_CENTS, 'VOIDED');
+    if (tombstone) return { kind: 'voided', payment: tombstone, previous: null };
+    return untilWon(() => this.#void(orderId));
+  }
+
+  /**
+   * Stores the order's first payment in one `INSERT … ON CONFLICT DO NOTHING` (atomic on its own,
+   * the same on SQLite and PostgreSQL); null when the order has a payment already.
+   */
+  async #insertFirst(orderId: string, amountCents: number, status: PaymentStatus): Promise<Payment | null> {
     const at = new Date();
-    const tombstone: Payment = {
-      id: randomUUID(),
-      orderId,
-      amountCents: TOMBSTONE_AMOUNT_CENTS,
-      status: 'VOIDED',
-      createdAt: at,
-      updatedAt: at,
-      refundedAt: null,
-    };
+    const payment: Payment = { id: randomUUID(), orderId, amountCents, status, createdAt: at, updatedAt: at, refundedAt: null };
     const inserted = await this.prisma.$executeRaw`
       INSERT INTO "payments" ("id", "order_id", "amount_cents", "status", "created_at", "updated_at")
-      VALUES (${tombstone.id}, ${orderId}, ${TOMBSTONE_AMOUNT_CENTS}, 'VOIDED', ${at}, ${at})
+      VALUES (${payment.id}, ${orderId}, ${amountCents}, ${status}, ${at}, ${at})
       ON CONFLICT ("order_id") DO NOTHING`;
-    if (inserted === 1) return { kind: 'voided', payment: tombstone, previous: null };
-    return untilWon(() => this.#void(orderId));
+    return inserted === 1 ? payment : null;
   }
 
   #void(orderId: string): Promise<VoidOutcome> {
     return this.prisma.$transaction(async (tx): Promise<VoidOutcome> => {
-      const existing = await tx.payment.findUnique({ where: { orderId } });
-      if (!existing) {
-        const payment = await tx.payment.create({ data: { orderId, amountCents: TOMBSTONE_AMOUNT_CENTS, status: 'VOIDED' } });
-        return { kind: 'voided', payment, previous: null };
-      }
+      // The insert just found a payment, and payments are never deleted.
+      const existing = await tx.payment.findUniqueOrThrow({ where: { orderId } });
       const previous = existing.status as PaymentStatus;
       switch (previous) {
         case 'FAILED': {

@@ -6,9 +6,9 @@ import type { TokenIssuer } from './token.service.js';
 /** Failed logins and refreshes are counted over this window... */
 const WINDOW_MS = 15 * 60 * 1000;
 /** ...at most this many per username (password guessing)... */
-export const LOGIN_FAILURES_PER_USERNAME = 10;
+const LOGIN_FAILURES_PER_USERNAME = 10;
 /** ...and per client address (one address trying many usernames, or forged refresh tokens). */
-export const FAILURES_PER_ADDRESS = 30;
+const FAILURES_PER_ADDRESS = 30;
 
 const username = (req: Request): string | undefined => {
   const value = (req.body as { username?: unknown } | undefined)?.username;

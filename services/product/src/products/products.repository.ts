@@ -2,6 +2,13 @@ import type { ProductCreate, ProductPatch } from '@order-system/contracts';
 import { isWriteConflict, type Pagination } from '@order-system/platform';
 import type { PrismaClient, Product } from '../generated/prisma/client.js';
 
+/** The columns of a product's fields: all of them for a create, those given for a patch. */
+function columns<I extends ProductPatch>(
+  input: I,
+): { name: I['name']; description: I['description']; priceCents: I['price']; stock: I['stock'] } {
+  return { name: input.name, description: input.description, priceCents: input.price, stock: input.stock };
+}
+
 export class ProductsRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
@@ -22,16 +29,14 @@ export class ProductsRepository {
   }
 
   create(input: ProductCreate): Promise<Product> {
-    return this.prisma.product.create({
-      data: { name: input.name, description: input.description, priceCents: input.price, stock: input.stock },
-    });
+    return this.prisma.product.create({ data: columns(input) });
   }
 
   /** Updates the product if it exists; null when it does not. */
   async update(id: number, patch: ProductPatch): Promise<Product | null> {
     const { count } = await this.prisma.product.updateMany({
       where: { id },
-      data: { name: patch.name, description: patch.description, priceCents: patch.price, stock: patch.stock },
+      data: columns(patch),
     });
     return count === 0 ? null : this.findById(id);
   }
@@ -39,10 +44,6 @@ export class ProductsRepository {
   async delete(id: number): Promise<boolean> {
     const { count } = await this.prisma.product.deleteMany({ where: { id } });
     return count > 0;
-  }
-
-  count(): Promise<number> {
-    return this.prisma.product.count();
   }
 
   /**
@@ -56,9 +57,7 @@ export class ProductsRepository {
         async (tx) => {
           if ((await tx.product.count()) > 0) return false;
           for (const input of inputs) {
-            await tx.product.create({
-              data: { name: input.name, description: input.description, priceCents: input.price, stock: input.stock },
-            });
+            await tx.product.create({ data: columns(input) });
           }
           return true;
         },
