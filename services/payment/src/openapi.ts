@@ -1,4 +1,4 @@
-import { paymentActionBody, paymentBody, paymentConflictJson, paymentJson } from '@order-system/contracts';
+import { paymentActionBody, paymentBody, paymentConflictJson, paymentJson, paymentList, paymentListQuery } from '@order-system/contracts';
 import { type ApiSpec, buildOpenApi, type ParameterSpec, type ResponseSpec } from '@order-system/platform';
 
 const ORDER_ID = '3f0c8a52-1d7e-4c1b-9b2e-6a4f5d3c2b1a';
@@ -59,10 +59,29 @@ export const paymentApi: ApiSpec = {
     PaymentRequest: paymentBody,
     PaymentAction: paymentActionBody,
     Payment: paymentJson,
+    PaymentList: paymentList,
     PaymentConflict: paymentConflictJson,
   },
   paths: {
     '/api/payments/': {
+      get: {
+        operationId: 'listPayments',
+        summary: 'List payments, oldest update first, filtered by order, status and time of the last change',
+        description:
+          'For services and admins reconciling (e.g. the COMPLETED payments of cancelled orders): `order_ids` (1 to 100 ' +
+          'UUIDs separated by commas), `status`, `updated_after` (rows updated strictly after that instant). Ordered by ' +
+          'updated_at, then id; the total in X-Total-Count, the pages in Link.',
+        access: { roles: 'service or admin' },
+        query: paymentListQuery,
+        responses: {
+          200: {
+            description: 'a page of payments; the total in X-Total-Count, the pages in Link',
+            schema: paymentList,
+            headers: ['X-Total-Count', 'Link'],
+            example: [completed, refunded],
+          },
+        },
+      },
       post: {
         operationId: 'chargePayment',
         summary: 'Charge an order: COMPLETED when amount > 0, else FAILED. Idempotent on order_id: never two charges',

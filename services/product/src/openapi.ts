@@ -1,13 +1,15 @@
 import {
   productCreateBody,
   productJson,
+  productListQuery,
   productPatchBody,
   refreshBody,
   reservationBody,
   reservationJson,
+  reservationVoidBody,
   tokenBody,
 } from '@order-system/contracts';
-import { type ApiSpec, buildOpenApi, type ParameterSpec, paginationQuery, type ResponseSpec, rateLimited } from '@order-system/platform';
+import { type ApiSpec, buildOpenApi, type ParameterSpec, type ResponseSpec, rateLimited } from '@order-system/platform';
 import { z } from 'zod';
 
 const tokensJson = z.object({
@@ -82,6 +84,7 @@ export const productApi: ApiSpec = {
     ProductPatch: productPatchBody,
     ReservationRequest: reservationBody,
     Reservation: reservationJson,
+    ReservationVoid: reservationVoidBody,
   },
   paths: {
     '/api/token/': {
@@ -130,8 +133,11 @@ export const productApi: ApiSpec = {
       get: {
         operationId: 'listProducts',
         summary: 'List products in id order, one page at a time',
+        description:
+          'With `ids` (1 to 100 comma-separated ids; a repeated id counts once), only those products: the ids that ' +
+          'exist, in id order, X-Total-Count saying how many; unknown ids are left out. A malformed list is a 400.',
         access: { public: true },
-        query: paginationQuery,
+        query: productListQuery,
         responses: {
           200: {
             description: 'a page of products; the total in X-Total-Count, the pages in Link',
@@ -222,9 +228,24 @@ export const productApi: ApiSpec = {
             example: { error: 'Product 9 not found', code: 'product_not_found', product_id: 9 },
           },
           409: {
-            description: 'a product has not enough stock (`product_id` says which); nothing is reserved',
+            description:
+              'out_of_stock: a product has not enough stock (`product_id` says which); reservation_voided: the ' +
+              'reservation_id was voided. Nothing is reserved',
             schema: 'Error',
-            example: { error: 'Product 3 is out of stock', code: 'out_of_stock', product_id: 3 },
+            examples: {
+              out_of_stock: {
+                summary: 'not enough stock',
+                value: { error: 'Product 3 is out of stock', code: 'out_of_stock', product_id: 3 },
+              },
+              reservation_voided: {
+                summary: 'the id was voided',
+                value: {
+                  error: `Reservation ${ORDER_ID} was voided; nothing was reserved`,
+                  code: 'reservation_voided',
+                  reservation_id: ORDER_ID,
+                },
+              },
+            },
           },
         },
       },
@@ -237,12 +258,45 @@ export const productApi: ApiSpec = {
         params: { reservation_id: reservationId },
         responses: {
           200: {
-            description: 'released (now or earlier)',
+            description: 'released (now or earlier); VOIDED (no items) for a voided id: nothing to put back',
             schema: reservationJson,
             example: { ...reservation, status: 'RELEASED', released_at: AT },
           },
           404: {
             description: 'no such reservation (it is then remembered as released, so a late reservation takes no stock)',
+            schema: 'Error',
+            example: { error: 'Reservation not found', code: 'reservation_not_found' },
+          },
+        },
+      },
+    },
+    '/api/products/reservations/{reservation_id}/void/': {
+      post: {
+        operationId: 'voidReservation',
+        summary: 'Void a reservation id so that nothing can be reserved under it any more',
+        description:
+          'Unknown id: a VOIDED tombstone is stored (no items); a later reservation under the id gets 409 ' +
+          'reservation_voided and takes nothing. ACTIVE: released (its stock goes back once), as by DELETE. RELEASED: ' +
+          'the same answer. VOIDED: the same answer again.',
+        access: { roles: 'service or admin' },
+        params: { reservation_id: reservationId },
+        body: {
+          schema: reservationVoidBody,
+          description: 'Optional: nothing, `{}` or `{"reason": "..."}` (the reason is logged)',
+          example: { reason: 'Reservation answer timed out; order cancelled' },
+        },
+        responses: {
+          200: {
+            description: 'voided, or released (now or earlier): no stock is held under this id, and none can be',
+            schema: reservationJson,
+            examples: {
+              voided: { summary: 'the id held nothing', value: { ...reservation, status: 'VOIDED', items: [] } },
+              released: { summary: 'the id held a reservation', value: { ...reservation, status: 'RELEASED', released_at: AT } },
+            },
+          },
+          400: invalidBody({ reason: ['must be a string'] }),
+          404: {
+            description: 'Reservation not found (only for a reservation_id that is not a UUID)',
             schema: 'Error',
             example: { error: 'Reservation not found', code: 'reservation_not_found' },
           },

@@ -1,5 +1,5 @@
-import { parseUuidParam, paymentActionBody, paymentBody } from '@order-system/contracts';
-import { defineRoute, parseOrThrow, requireRole } from '@order-system/platform';
+import { parseUuidParam, paymentActionBody, paymentBody, paymentListQuery } from '@order-system/contracts';
+import { defineRoute, parseOrThrow, requireRole, setPaginationHeaders } from '@order-system/platform';
 import { Router } from 'express';
 import { toPaymentJson } from './payment.mapper.js';
 import type { PaymentsService } from './payments.service.js';
@@ -8,18 +8,32 @@ export function paymentsRouter(payments: PaymentsService): Router {
   const router = Router();
   const trusted = requireRole('service', 'admin');
 
-  defineRoute(router, '/api/payments', {
-    post: [
-      trusted,
-      async (req, res) => {
-        const { processed, payment } = await payments.charge(parseOrThrow(paymentBody, req.body), req.log);
-        res
-          .status(processed ? 201 : 200)
-          .location(`/api/payments/${payment.orderId}/`)
-          .json(toPaymentJson(payment));
-      },
-    ],
-  });
+  defineRoute(
+    router,
+    '/api/payments',
+    {
+      get: [
+        trusted,
+        async (req, res) => {
+          const query = parseOrThrow(paymentListQuery, req.query);
+          const { items, total } = await payments.list(query);
+          setPaginationHeaders(req, res, query, total);
+          res.json(items.map(toPaymentJson));
+        },
+      ],
+      post: [
+        trusted,
+        async (req, res) => {
+          const { processed, payment } = await payments.charge(parseOrThrow(paymentBody, req.body), req.log);
+          res
+            .status(processed ? 201 : 200)
+            .location(`/api/payments/${payment.orderId}/`)
+            .json(toPaymentJson(payment));
+        },
+      ],
+    },
+    { query: { get: paymentListQuery } },
+  );
 
   defineRoute(router, '/api/payments/:orderId', {
     get: async (req, res) => {

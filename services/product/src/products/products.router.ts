@@ -1,12 +1,5 @@
-import { parseIdParam, productCreateBody, productPatchBody } from '@order-system/contracts';
-import {
-  assertIntegerLiterals,
-  defineRoute,
-  paginationQuery,
-  parseOrThrow,
-  requireRole,
-  setPaginationHeaders,
-} from '@order-system/platform';
+import { parseIdParam, productCreateBody, productListQuery, productPatchBody } from '@order-system/contracts';
+import { assertIntegerLiterals, defineRoute, parseOrThrow, requireRole, setPaginationHeaders } from '@order-system/platform';
 import { type Request, Router } from 'express';
 import type { z } from 'zod';
 import { toProductJson } from './product.mapper.js';
@@ -29,9 +22,9 @@ export function productsRouter(products: ProductsService): Router {
     '/api/products',
     {
       get: async (req, res) => {
-        const page = parseOrThrow(paginationQuery, req.query);
-        const { items, total } = await products.list(page);
-        setPaginationHeaders(req, res, page, total);
+        const query = parseOrThrow(productListQuery, req.query);
+        const { items, total } = await products.list(query);
+        setPaginationHeaders(req, res, query, total);
         res.json(items.map(toProductJson));
       },
       post: [
@@ -42,7 +35,7 @@ export function productsRouter(products: ProductsService): Router {
         },
       ],
     },
-    { query: { get: paginationQuery } },
+    { query: { get: productListQuery } },
   );
 
   defineRoute(router, '/api/products/:id', {

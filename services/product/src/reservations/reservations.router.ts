@@ -1,4 +1,4 @@
-import { parseUuidParam, reservationBody } from '@order-system/contracts';
+import { parseUuidParam, reservationBody, reservationVoidBody } from '@order-system/contracts';
 import { assertIntegerLiterals, defineRoute, parseOrThrow, requireRole } from '@order-system/platform';
 import { Router } from 'express';
 import { type ReservationsService, toReservationJson } from './reservations.service.js';
@@ -27,6 +27,16 @@ export function reservationsRouter(reservations: ReservationsService): Router {
       async (req, res) => {
         const reservation = await reservations.release(parseUuidParam(req.params.reservationId), req.log);
         res.json(toReservationJson(reservation));
+      },
+    ],
+  });
+
+  defineRoute(router, '/api/products/reservations/:reservationId/void', {
+    post: [
+      trusted,
+      async (req, res) => {
+        const body = parseOrThrow(reservationVoidBody, req.body);
+        res.json(toReservationJson(await reservations.void(parseUuidParam(req.params.reservationId), body?.reason, req.log)));
       },
     ],
   });
