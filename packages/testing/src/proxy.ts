@@ -166,7 +166,9 @@ export async function startProxy(targetUrl: string): Promise<TcpProxy> {
       if (!carriesLate) upstream.end();
     });
     upstream.on('end', () => {
-      answers = answers.then(() => client.end());
+      answers = answers.then(() => {
+        client.end();
+      });
     });
     client.on('error', () => {
       client.destroy();
