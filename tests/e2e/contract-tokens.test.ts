@@ -114,6 +114,22 @@ const ROUTES: ProtectedRoute[] = [
     },
   },
   {
+    service: 'product',
+    method: 'POST',
+    template: '/api/products/reservations/{reservation_id}/void/',
+    roles: ['service', 'admin'],
+    status: 200,
+    prepare: async () => ({ path: `/api/products/reservations/${randomUUID()}/void/` }),
+  },
+  {
+    service: 'payment',
+    method: 'GET',
+    template: '/api/payments/',
+    roles: ['service', 'admin'],
+    status: 200,
+    prepare: async () => ({ path: '/api/payments/?limit=1' }),
+  },
+  {
     service: 'payment',
     method: 'POST',
     template: '/api/payments/',

@@ -90,7 +90,7 @@ describe('GET /metrics on the running trio', () => {
     expect(grew(before, after, 'order', 'orders_total', { status: 'CANCELLED', code: 'product_not_found' })).toBe(1);
     expect(grew(before, after, 'product', 'reservations_total', { outcome: 'created' })).toBe(3);
     expect(grew(before, after, 'product', 'reservations_total', { outcome: 'out_of_stock' })).toBe(1);
-    expect(grew(before, after, 'product', 'reservation_releases_total', { outcome: 'released' })).toBe(1);
+    expect(grew(before, after, 'product', 'reservation_voids_total', { outcome: 'released' })).toBe(1);
     expect(grew(before, after, 'payment', 'payments_total', { outcome: 'created' })).toBe(3);
     expect(grew(before, after, 'payment', 'payment_refunds_total', { outcome: 'refunded' })).toBe(1);
 

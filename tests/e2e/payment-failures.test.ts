@@ -66,7 +66,7 @@ describe('when the payment service keeps failing', () => {
 
   it('then, if the release cannot reach the product service either, the order is still CANCELLED and the failure is logged for recovery', async () => {
     const product = await trio.createProduct({ price: '3.00', stock: 4 });
-    trio.productProxy?.setRules([{ method: 'DELETE', path: '/api/products/reservations/', fault: { kind: 'reset' } }]);
+    trio.productProxy?.setRules([{ method: 'POST', path: /^\/api\/products\/reservations\/[^/]+\/void\/?$/, fault: { kind: 'reset' } }]);
     const requestId = `e2e-${randomUUID()}`;
 
     const res = await trio.createOrder({ customer_name: 'Hal', product_ids: [product.id] }, { headers: { 'X-Request-Id': requestId } });

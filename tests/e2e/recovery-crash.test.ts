@@ -93,7 +93,7 @@ describe('when the order service dies while its charge has not reached the payme
 });
 
 describe('when the order service dies after its stock was reserved but before it knew it', () => {
-  it('then after the restart the reservation is released and the order CANCELLED, never charged', async () => {
+  it('then after the restart the reservation is released, the payment voided and the order CANCELLED, never charged', async () => {
     const vase = await product('30.00', 5);
     // The first reservation goes through but its answer is lost; the retry hangs until the crash.
     trio.productProxy?.setRules([
@@ -109,13 +109,14 @@ describe('when the order service dies after its stock was reserved but before it
 
     expect(cancelled.cancellation_reason).toBe('Order interrupted before payment; not charged');
     expect(cancelled.status_history.at(-1)).toMatchObject({ from: 'PENDING', to: 'CANCELLED', by: 'system' });
-    expect((await trio.getPayment(cancelled.id)).status).toBe(404);
+    // Sealed before the decision: no charge can land on it any more.
+    expect((await trio.getPayment(cancelled.id)).body).toMatchObject({ status: 'VOIDED', amount: '0.00' });
     await waitFor(async () => (await trio.stockOf(vase.id)) === 5);
   });
 });
 
 describe('when the order service dies before its reservation reached the product service', () => {
-  it('then after the restart the order is CANCELLED as not charged, and the release it sends leaves the stock untouched', async () => {
+  it('then after the restart the order is CANCELLED as not charged, and the void it sends leaves the stock untouched', async () => {
     const jug = await product('12.00', 6);
     // The order is written PENDING (its reservation marked as sent), then the reservation is held before it arrives.
     trio.productProxy?.setRules([{ method: 'POST', path: '/api/products/reservations/', fault: { kind: 'hang' } }]);
@@ -129,11 +130,11 @@ describe('when the order service dies before its reservation reached the product
     expect(cancelled.id).toBe(pending.id);
     expect(cancelled).toMatchObject({ cancellation_reason: 'Order interrupted before payment; not charged', payment_status: null });
     expect(cancelled.items).toEqual([{ product_id: jug.id, quantity: 4, name: null, unit_price: null, line_total: null }]);
-    expect((await trio.getPayment(cancelled.id)).status).toBe(404);
-    // Its reservation was recorded as sent, so recovery released it: the release found nothing and left a
+    expect((await trio.getPayment(cancelled.id)).body).toMatchObject({ status: 'VOIDED', amount: '0.00' });
+    // Its reservation was recorded as sent, so recovery voided it: the void found nothing and left a
     // tombstone, so the held reservation cannot take stock if it ever lands.
-    const release = `/api/products/reservations/${cancelled.id}/`;
-    await waitFor(() => trio.productProxy?.requests.some((r) => r.method === 'DELETE' && r.path === release));
+    const release = `/api/products/reservations/${cancelled.id}/void/`;
+    await waitFor(() => trio.productProxy?.requests.some((r) => r.method === 'POST' && r.path === release));
     expect(await trio.stockOf(jug.id)).toBe(6);
   });
 });

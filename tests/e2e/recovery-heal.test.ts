@@ -23,7 +23,7 @@ afterAll(() => trio?.stop());
 const CHARGE = { method: 'POST', path: /^\/api\/payments\/?$/ } as const;
 const LOOKUP = { method: 'GET', path: '/api/payments/' } as const;
 const REFUND = { method: 'POST', path: /\/refund\/?$/ } as const;
-const RELEASE = { method: 'DELETE', path: '/api/products/reservations/' } as const;
+const RELEASE = { method: 'POST', path: /^\/api\/products\/reservations\/[^/]+\/void\/?$/ } as const;
 
 async function product(price: string, stock: number) {
   const created = await trio.createProduct({ price, stock });

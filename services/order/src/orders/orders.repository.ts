@@ -39,6 +39,11 @@ export interface WriteOptions {
   fence?: Fence;
   /** The worker's last write: the lease is given up in the same statement. */
   releaseLease?: boolean;
+  /**
+   * Statements of another table that go with the change (emptying the customer's cart with the
+   * order's PAID, say): run in the same transaction, and only if the change applied.
+   */
+  alongside?: Prisma.Sql[];
 }
 
 /** Each progress column of the orders table, as an SQL fragment made once (the workflow writes some on every order). */
@@ -193,8 +198,16 @@ export class OrdersRepository {
     const condition = Prisma.sql`"id" = ${change.orderId} AND "status" = ${change.expect}${fenced(options.fence)}`;
     const update = Prisma.sql`UPDATE "orders" SET ${assignments(change, at, options.releaseLease === true)} WHERE ${condition}`;
     const also = followUps(change, condition, at);
+    const alongside = options.alongside ?? [];
     let count: number;
-    if (also.length === 0) {
+    if (alongside.length > 0) {
+      count = await this.prisma.$transaction(async (tx) => {
+        const applied = await tx.$executeRaw(update);
+        if (applied !== 1) return applied;
+        for (const sql of [...also, ...alongside]) await tx.$executeRaw(sql);
+        return applied;
+      });
+    } else if (also.length === 0) {
       count = await this.prisma.$executeRaw(update);
     } else {
       // The follow-ups (price snapshots, a history entry) are conditional on the same thing, so they
