@@ -21,6 +21,7 @@ export { checkDatabase, type OpenedDatabase, openDatabase, type ServiceDatabase 
 export { createSqlitePrismaClient } from './db/prisma-client.js';
 export { SerializedSqliteAdapterFactory } from './db/prisma-sqlite.js';
 export { type DatabaseShape, shapeFromDatabase, shapeFromPostgresql, shapeFromPrismaSchema } from './db/schema-check.js';
+export { serviceDatabase } from './db/service-database.js';
 export { isUniqueViolation } from './db/unique-violation.js';
 export { isWriteConflict } from './db/write-conflict.js';
 export * from './errors.js';
