@@ -42,10 +42,13 @@ describe('GET /metrics on the running trio', () => {
     }
     expect(scrape.order.get('orders_total')?.type).toBe('counter');
     expect(labelValues(scrape.product, 'reservations_total', 'outcome')).toEqual(
-      new Set(['created', 'existing', 'out_of_stock', 'product_not_found']),
+      new Set(['created', 'existing', 'voided', 'out_of_stock', 'product_not_found']),
     );
     expect(labelValues(scrape.product, 'reservation_releases_total', 'outcome')).toEqual(
-      new Set(['released', 'already_released', 'not_found']),
+      new Set(['released', 'already_released', 'voided', 'not_found']),
+    );
+    expect(labelValues(scrape.product, 'reservation_voids_total', 'outcome')).toEqual(
+      new Set(['voided', 'already_voided', 'released', 'already_released', 'not_found']),
     );
     expect(labelValues(scrape.payment, 'payments_total', 'outcome')).toEqual(
       new Set(['created', 'retried', 'already_completed', 'amount_mismatch', 'refunded', 'voided', 'unavailable']),

@@ -1,6 +1,17 @@
-import { positiveMoneyCents, text } from '@order-system/platform';
+import { paginationQuery, positiveMoneyCents, text } from '@order-system/platform';
 import { z } from 'zod';
-import { amountJson, expected, MAX_ITEMS, MAX_STOCK, productId, quantity, timestampJson, uuid, uuidJson } from './fields.js';
+import {
+  amountJson,
+  expected,
+  MAX_ITEMS,
+  MAX_PRODUCT_ID,
+  MAX_STOCK,
+  productId,
+  quantity,
+  timestampJson,
+  uuid,
+  uuidJson,
+} from './fields.js';
 
 const name = text({ max: 200 });
 // Kept as written (not trimmed), and it may be empty.
@@ -37,6 +48,43 @@ export const productJson = z
   .meta({ id: 'Product' });
 export type ProductJson = z.infer<typeof productJson>;
 
+/** How many ids `GET /api/products/?ids=` takes at most. */
+export const MAX_LISTED_IDS = 100;
+const ID_LIST_PATTERN = /^\d{1,10}(,\d{1,10})*$/;
+
+/**
+ * `?ids=1,2,3`: positive integer ids separated by commas (no spaces), at most 100; repeats are
+ * answered once. The distinct ids, ascending.
+ */
+const productIds = z
+  .string()
+  .transform((value, ctx) => {
+    const problem = idListProblem(value);
+    if (problem === null) return [...new Set(value.split(',').map(Number))].sort((a, b) => a - b);
+    ctx.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  })
+  .optional()
+  .meta({
+    // What the OpenAPI document says: the query string carries the list as one string.
+    type: 'string',
+    pattern: ID_LIST_PATTERN.source,
+    description: `Only these products: 1 to ${MAX_LISTED_IDS} ids separated by commas (e.g. 1,2,3); unknown ids are left out`,
+  });
+
+function idListProblem(value: string): string | null {
+  if (value === '') return 'must list at least one product id';
+  if (!ID_LIST_PATTERN.test(value)) return 'must be positive integers separated by commas';
+  const ids = value.split(',').map(Number);
+  if (ids.length > MAX_LISTED_IDS) return `must list at most ${MAX_LISTED_IDS} ids`;
+  if (ids.some((id) => id < 1 || id > MAX_PRODUCT_ID)) return `must be integers from 1 to ${MAX_PRODUCT_ID}`;
+  return null;
+}
+
+/** The query of `GET /api/products/`: a page, optionally of the listed ids only. */
+export const productListQuery = paginationQuery.extend({ ids: productIds });
+export type ProductListQuery = z.infer<typeof productListQuery>;
+
 export const reservationItemInput = z.strictObject({ product_id: productId, quantity }, expected('an object'));
 
 export const reservationBody = z
@@ -53,10 +101,23 @@ export const reservationBody = z
   .meta({ id: 'ReservationRequest' });
 export type ReservationRequest = z.infer<typeof reservationBody>;
 
+/**
+ * ACTIVE: the stock is held. RELEASED: it was given back. VOIDED: a tombstone stored by a void of an
+ * id that held nothing: nothing was reserved, and nothing can be under that id any more.
+ */
+export const RESERVATION_STATUSES = ['ACTIVE', 'RELEASED', 'VOIDED'] as const;
+export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
+
+/** The optional body of a void: nothing, `{}` or `{"reason": "..."}` (the reason is logged), as a payment void's. */
+export const reservationVoidBody = z
+  .strictObject({ reason: text({ max: 500, required: false, multiline: true }).optional() }, expected('a JSON object'))
+  .meta({ id: 'ReservationVoid' })
+  .optional();
+
 export const reservationJson = z
   .object({
     reservation_id: uuidJson,
-    status: z.enum(['ACTIVE', 'RELEASED']),
+    status: z.enum(RESERVATION_STATUSES),
     items: z.array(z.object({ product_id: z.number().int(), quantity: z.number().int(), unit_price: amountJson, name: z.string() })),
     created_at: timestampJson,
     released_at: timestampJson.nullable(),

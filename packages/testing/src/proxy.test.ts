@@ -84,3 +84,47 @@ describe('the late fault: a request stuck in the network that still arrives', ()
     expect(proxy.requests.filter((r) => r.path === '/late-3').map((r) => r.fault)).toEqual(['late', 'pass']);
   });
 });
+
+describe('the hold-response fault: the target acts, the client learns it later', () => {
+  it('when the answer is held, then the request reaches the target at once and the client gets the answer only once released', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    proxy.setRules([{ method: 'POST', path: '/held-1', fault: { kind: 'hold-response', until: held } }]);
+    let answered = false;
+
+    const sent = post('/held-1', { n: 5 }).then((res) => {
+      answered = true;
+      return res;
+    });
+    await waitFor(() => received.some((r) => r.url === '/held-1'));
+    // The target has answered; the answer waits at the proxy.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(answered).toBe(false);
+    release();
+
+    const res = await sent;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ seen: '/held-1' });
+    expect(proxy.requests.find((r) => r.path === '/held-1')).toMatchObject({ fault: 'hold-response', forwarded: true });
+  });
+});
+
+describe('the lose fault: a request lost in the network', () => {
+  it('when the request is lost, then it never reaches the target and the client sees its connection reset once released', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    proxy.setRules([{ method: 'POST', path: '/lost-1', fault: { kind: 'lose', until: held } }]);
+
+    const sent = post('/lost-1', { n: 6 });
+    const request = await waitFor(() => proxy.requests.find((r) => r.path === '/lost-1'));
+    release();
+
+    await expect(sent).rejects.toThrow();
+    expect(request).toMatchObject({ fault: 'lose', forwarded: false });
+    expect(received.some((r) => r.url === '/lost-1')).toBe(false);
+  });
+});

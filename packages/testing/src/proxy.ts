@@ -14,6 +14,10 @@ import net from 'node:net';
  *   decides when), then deliver it to the target even if the client has given up meanwhile: a request
  *   stuck in the network that still arrives. Its answer reaches the client if the client still waits.
  *   (`delay` instead drops the request when the client goes away first.)
+ * - lose: hold the request until that promise settles, then reset the client's connection without
+ *   ever delivering it: a request lost in the network, which the client learns of only then.
+ * - hold-response: forward the request at once, and hold its answer until that promise settles (the
+ *   target acted; the client learns it only when the test decides).
  */
 export type ProxyFault =
   | { kind: 'pass' }
@@ -21,7 +25,9 @@ export type ProxyFault =
   | { kind: 'reset' }
   | { kind: 'drop-response' }
   | { kind: 'hang' }
-  | { kind: 'late'; until: number | Promise<unknown> };
+  | { kind: 'late'; until: number | Promise<unknown> }
+  | { kind: 'lose'; until: Promise<unknown> }
+  | { kind: 'hold-response'; until: Promise<unknown> };
 
 export interface ProxyRule {
   /** HTTP method to match, e.g. 'POST'; any when omitted. */
@@ -88,6 +94,8 @@ export async function startProxy(targetUrl: string): Promise<TcpProxy> {
     // A late request came on this connection: the target side outlives the client, so that the
     // request still arrives (and is answered to nobody) after the client has given up.
     let carriesLate = false;
+    // Answers go to the client in order, each after the hold of its request's answer, if any.
+    let answers = Promise.resolve();
     let current: ProxiedRequest | undefined;
     // Chunks go upstream in order, each after the previous one's delay.
     let queue = Promise.resolve();
@@ -107,7 +115,8 @@ export async function startProxy(targetUrl: string): Promise<TcpProxy> {
         const fault = choose(method, path);
         current = { method, path, fault: fault.kind, forwarded: false };
         requests.push(current);
-        hung = fault.kind === 'hang';
+        hung = fault.kind === 'hang' || fault.kind === 'lose';
+        if (fault.kind === 'lose') fault.until.then(resetClient, resetClient);
         if (fault.kind === 'reset') {
           resetClient();
           return;
@@ -116,6 +125,10 @@ export async function startProxy(targetUrl: string): Promise<TcpProxy> {
         if (fault.kind === 'delay') {
           const wait = fault.ms;
           queue = queue.then(() => new Promise((resolve) => setTimeout(resolve, wait)));
+        }
+        if (fault.kind === 'hold-response') {
+          const until = fault.until;
+          answers = answers.then(() => until.then(noop, noop));
         }
         if (fault.kind === 'late') {
           const until = fault.until;
@@ -143,14 +156,20 @@ export async function startProxy(targetUrl: string): Promise<TcpProxy> {
         resetClient();
         return;
       }
-      client.write(chunk);
+      answers = answers.then(() => {
+        if (!client.destroyed) client.write(chunk);
+      });
     });
     // The client's end is not passed on while a late request may still have to arrive: the target
     // would take it for an aborted request.
     client.on('end', () => {
       if (!carriesLate) upstream.end();
     });
-    upstream.on('end', () => client.end());
+    upstream.on('end', () => {
+      answers = answers.then(() => {
+        client.end();
+      });
+    });
     client.on('error', () => {
       client.destroy();
       clientGone();

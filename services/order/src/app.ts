@@ -2,12 +2,12 @@ import { authenticate, createServiceApp } from '@order-system/platform';
 import { type Express, Router } from 'express';
 import type { OrderDeps } from './deps.js';
 import { orderOpenApi } from './openapi.js';
-import { ordersRouter } from './orders/orders.router.js';
+import { ordersRouter } from './orders/http/orders.router.js';
 
 export function createApp(deps: OrderDeps): Express {
   const routes = Router();
   routes.use(authenticate(deps.tokens));
-  routes.use(ordersRouter(deps.orders, deps.creation, deps.lifecycle));
+  routes.use(ordersRouter(deps.orders));
   return createServiceApp({
     service: 'order',
     logger: deps.logger,

@@ -8,6 +8,7 @@ const serviceUrl = (fallback: string) =>
     .transform((url) => url.replace(/\/+$/, ''));
 
 const integer = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+const optionalInteger = (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional();
 
 export const orderConfigSchema = baseConfigSchema.extend({
   PORT: portSchema(8000),
@@ -16,6 +17,9 @@ export const orderConfigSchema = baseConfigSchema.extend({
   PAYMENT_SERVICE_URL: serviceUrl('http://127.0.0.1:8002'),
   /** Time allowed for one attempt of one call to another service. */
   UPSTREAM_TIMEOUT_MS: integer(50, 60_000, 3000),
+  /** The same, for the product service alone, and for the payment service alone (default: UPSTREAM_TIMEOUT_MS). */
+  PRODUCT_TIMEOUT_MS: optionalInteger(50, 60_000),
+  PAYMENT_TIMEOUT_MS: optionalInteger(50, 60_000),
   /** Extra attempts after a transient failure (network error, timeout, 5xx, 429): 2 means 3 attempts. */
   PAYMENT_RETRIES: integer(0, 5, 2),
   PRODUCT_RETRIES: integer(0, 5, 2),
@@ -32,9 +36,14 @@ export const orderConfigSchema = baseConfigSchema.extend({
    */
   RECOVERY_GRACE_MS: integer(0, 86_400_000, 120_000),
   /**
-   * On PostgreSQL, where several replicas share the order database: how long a replica's hold on an
-   * order (its lease) lasts without renewal. It is renewed every third of this while the work runs;
-   * when a replica dies, its orders are free for another replica's recovery job this long after.
+   * How often the recovery job also reconciles: it asks the payment service for payments completed
+   * since it last looked and refunds any whose order is CANCELLED (and the other way round).
+   */
+  RECONCILIATION_INTERVAL_MS: integer(100, 86_400_000, 60_000),
+  /**
+   * How long a worker's hold on an order (its lease) lasts without renewal. It is renewed every third
+   * of this while the work runs; when a replica dies or stalls, its orders are free for another
+   * replica's recovery job this long after, and the stalled one's writes are refused from then on.
    */
   ORDER_LEASE_TTL_MS: integer(200, 3_600_000, 30_000),
 });

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import {
   checkDatabase,
   createTokenService,
@@ -12,16 +11,20 @@ import {
 import type { OrderConfig } from './config.js';
 import { ORDER_DATABASE } from './database.js';
 import type { PrismaClient } from './generated/prisma/client.js';
-import { IdempotencyRepository } from './orders/idempotency.repository.js';
-import { IdempotencyService } from './orders/idempotency.service.js';
-import { type InFlightOrders, InMemoryInFlightOrders } from './orders/in-flight-orders.js';
-import { OrderCompensation } from './orders/order-compensation.js';
-import { OrderCreationService } from './orders/order-creation.service.js';
-import { LeasedInFlightOrders } from './orders/order-leases.js';
-import { OrderLeasesRepository } from './orders/order-leases.repository.js';
-import { OrderLifecycleService } from './orders/order-lifecycle.service.js';
+import { OrderCompensation } from './orders/compensation/order-compensation.js';
+import { databaseClock, processClock } from './orders/concurrency/lease-clock.js';
+import { OrderLeases } from './orders/concurrency/order-leases.js';
+import { OrderLeasesRepository } from './orders/concurrency/order-leases.repository.js';
+import type { OrderUseCases } from './orders/http/orders.router.js';
+import { IdempotencyService } from './orders/idempotency/idempotency.js';
+import { IdempotencyRepository } from './orders/idempotency/idempotency.repository.js';
+import { CancelOrder } from './orders/lifecycle/cancel-order.js';
+import { ReadOrders } from './orders/lifecycle/read-orders.js';
+import { UpdateFulfilment } from './orders/lifecycle/update-fulfilment.js';
 import { OrdersRepository } from './orders/orders.repository.js';
-import { OrdersService } from './orders/orders.service.js';
+import { PlaceOrder } from './orders/placement/place-order.js';
+import { ReconciliationService } from './recovery/reconciliation.service.js';
+import { ReconciliationCursorsRepository } from './recovery/reconciliation-cursors.repository.js';
 import { RecoveryJob } from './recovery/recovery.job.js';
 import { RecoveryService } from './recovery/recovery.service.js';
 import { PaymentClient } from './upstream/payment.client.js';
@@ -41,10 +44,8 @@ export interface OrderDeps {
   prisma: PrismaClient;
   tokens: TokenService;
   metrics: ServiceMetrics;
-  orders: OrdersService;
-  lifecycle: OrderLifecycleService;
+  orders: OrderUseCases;
   recovery: RecoveryJob;
-  creation: OrderCreationService;
   readiness: () => Promise<ReadinessReport>;
   /** Starts background work (the recovery job), once the service listens. */
   start: () => void;
@@ -60,43 +61,68 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
   });
   const tokens = createTokenService(config.JWT_SECRET, { maxTtlSeconds: config.JWT_MAX_TTL_SECONDS });
   const metrics = new ServiceMetrics();
-  const upstream = { timeoutMs: config.UPSTREAM_TIMEOUT_MS, retryBaseDelayMs: config.RETRY_BASE_DELAY_MS, tokens };
+  const upstream = { retryBaseDelayMs: config.RETRY_BASE_DELAY_MS, tokens };
   const productHttp = createUpstreamClient({
     ...upstream,
     service: 'product',
     baseUrl: config.PRODUCT_SERVICE_URL,
+    timeoutMs: config.PRODUCT_TIMEOUT_MS ?? config.UPSTREAM_TIMEOUT_MS,
     retries: config.PRODUCT_RETRIES,
   });
   const paymentHttp = createUpstreamClient({
     ...upstream,
     service: 'payment',
     baseUrl: config.PAYMENT_SERVICE_URL,
+    timeoutMs: config.PAYMENT_TIMEOUT_MS ?? config.UPSTREAM_TIMEOUT_MS,
     retries: config.PAYMENT_RETRIES,
   });
-  const repository = new OrdersRepository(prisma);
   const products = new ProductClient(productHttp);
   const payments = new PaymentClient(paymentHttp);
-  // Who works on which order, shared by the workflow, cancellations and the recovery job: in memory
-  // when this process owns the database (SQLite), a lease in the database when replicas share it.
-  const inFlight: InFlightOrders =
-    kind === 'postgresql'
-      ? new LeasedInFlightOrders(new OrderLeasesRepository(prisma, config.ORDER_LEASE_TTL_MS), {
-          owner: `${hostname()}:${process.pid}:${randomUUID()}`,
-          logger,
-        })
-      : new InMemoryInFlightOrders();
+
+  // Leases expire by the database's clock where replicas share PostgreSQL; where this process owns
+  // an SQLite file, by its own, and none of a previous process's leases can still be held.
+  const clock = kind === 'postgresql' ? databaseClock : processClock;
+  const leaseRows = new OrderLeasesRepository(prisma, clock);
+  if (kind === 'sqlite') await leaseRows.clearAll();
+  const leases = new OrderLeases(leaseRows, { ttlMs: config.ORDER_LEASE_TTL_MS, logger });
+  const repository = new OrdersRepository(prisma, clock);
   const compensation = new OrderCompensation(repository, products, payments);
+  const read = new ReadOrders(repository);
+
   const recoveryLogger = logger.child({ job: 'recovery' });
   const recovery = new RecoveryJob(
-    new RecoveryService(repository, payments, compensation, inFlight, recoveryLogger, {
+    new RecoveryService(repository, leases, leaseRows, payments, compensation, recoveryLogger, {
       graceMs: config.RECOVERY_GRACE_MS,
       batchSize: RECOVERY_BATCH_SIZE,
     }),
+    new ReconciliationService(repository, new ReconciliationCursorsRepository(prisma), leases, payments, compensation, recoveryLogger),
     recoveryLogger,
-    config.RECOVERY_INTERVAL_MS,
+    { intervalMs: config.RECOVERY_INTERVAL_MS, reconciliationIntervalMs: config.RECONCILIATION_INTERVAL_MS },
   );
 
-  const orders = new OrdersService(repository, products, payments, compensation, inFlight);
+  const orders: OrderUseCases = {
+    place: new PlaceOrder(
+      repository,
+      leases,
+      products,
+      payments,
+      compensation,
+      metrics.counter('orders_total', 'Orders placed (Idempotency-Key replays not counted), by final status and failure code', [
+        'status',
+        'code',
+      ]),
+    ),
+    read,
+    cancel: new CancelOrder(repository, leases, compensation, read),
+    fulfil: new UpdateFulfilment(repository, read),
+    idempotency: new IdempotencyService(
+      new IdempotencyRepository(prisma),
+      leases,
+      logger,
+      // Where replicas share the database, a claim whose order is not written yet may be another replica's, still running.
+      kind === 'postgresql' ? { claimLifetimeMs: config.ORDER_LEASE_TTL_MS } : undefined,
+    ),
+  };
   return {
     config,
     logger,
@@ -104,19 +130,6 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
     tokens,
     metrics,
     orders,
-    creation: new OrderCreationService(
-      orders,
-      new IdempotencyService(
-        new IdempotencyRepository(prisma),
-        logger,
-        kind === 'postgresql' ? { orders: inFlight, claimLifetimeMs: config.ORDER_LEASE_TTL_MS } : undefined,
-      ),
-      metrics.counter('orders_total', 'Orders placed (Idempotency-Key replays not counted), by final status and failure code', [
-        'status',
-        'code',
-      ]),
-    ),
-    lifecycle: new OrderLifecycleService(repository, compensation, inFlight),
     recovery,
     // Ready when the database answers. The neighbours are reported, not required: without them the
     // service still records and serves orders, and taking it out of rotation would not help them.

@@ -194,8 +194,8 @@ describe('only a service or an admin may charge', () => {
 
 describe('the HTTP surface', () => {
   it.each([
-    ['put', '/api/payments/', 'POST, OPTIONS'],
-    ['get', '/api/payments/', 'POST, OPTIONS'],
+    ['put', '/api/payments/', 'GET, HEAD, POST, OPTIONS'],
+    ['patch', '/api/payments/', 'GET, HEAD, POST, OPTIONS'],
     ['delete', `/api/payments/${newOrderId()}/`, 'GET, HEAD, OPTIONS'],
     ['get', `/api/payments/${newOrderId()}/refund/`, 'POST, OPTIONS'],
     ['get', `/api/payments/${newOrderId()}/void/`, 'POST, OPTIONS'],

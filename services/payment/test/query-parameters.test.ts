@@ -13,6 +13,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const ROUTES: Record<string, (query: string) => request.Test> = {
+  'GET /api/payments/': (q) => request(t.app).get(`/api/payments/${q}`).set('Authorization', SERVICE),
   'POST /api/payments/': (q) =>
     request(t.app).post(`/api/payments/${q}`).set('Authorization', SERVICE).send({ order_id: newOrderId(), amount: '1.00' }),
   'GET /api/payments/{order_id}/': (q) => request(t.app).get(`/api/payments/${charged}/${q}`),

@@ -14,7 +14,7 @@ import type { PrismaClient } from './generated/prisma/client.js';
 import { ProductsRepository } from './products/products.repository.js';
 import { ProductsService } from './products/products.service.js';
 import { ReservationsRepository } from './reservations/reservations.repository.js';
-import { RELEASE_OUTCOMES, RESERVE_OUTCOMES, ReservationsService } from './reservations/reservations.service.js';
+import { RELEASE_OUTCOMES, RESERVE_OUTCOMES, ReservationsService, VOID_OUTCOMES } from './reservations/reservations.service.js';
 import { seedDemoProducts } from './seed.js';
 
 export interface ProductDeps {
@@ -52,6 +52,7 @@ export async function createDeps(config: ProductConfig, logger: Logger): Promise
     reservations: new ReservationsService(new ReservationsRepository(prisma), {
       reservations: metrics.counter('reservations_total', 'Reservation requests, by outcome', ['outcome'], byOutcome(RESERVE_OUTCOMES)),
       releases: metrics.counter('reservation_releases_total', 'Reservation releases, by outcome', ['outcome'], byOutcome(RELEASE_OUTCOMES)),
+      voids: metrics.counter('reservation_voids_total', 'Reservation voids, by outcome', ['outcome'], byOutcome(VOID_OUTCOMES)),
     }),
     tokenIssuer: new TokenIssuer(tokens, { username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD }),
     readiness: async () => {

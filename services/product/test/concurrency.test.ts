@@ -96,3 +96,68 @@ describe('reservations under concurrency', () => {
     expect(await live.stockOf(id)).toBe(1000 - (active._sum.quantity ?? 0));
   });
 });
+
+describe('a reservation and a void of one id at once', () => {
+  const voidOf = (reservationId: string) => live.post(`/api/products/reservations/${reservationId}/void/`, {});
+
+  it('when 40 ids are each reserved and voided at once, then each ends released or voided, and no stock stays held', async () => {
+    const productId = await live.createProduct(1000);
+    const ids = Array.from({ length: 40 }, () => randomUUID());
+
+    // Each side gets a head start of 0-2 round trips on alternate ids (requests, never timers), so
+    // that each wins some of the races on either database.
+    const after = async (roundTrips: number) => {
+      for (let i = 0; i < roundTrips; i++) await live.get('/health');
+    };
+    const answers = await Promise.all(
+      ids.map(async (reservationId, i) => {
+        const lead = (i % 5) - 2;
+        const [reserved, voided] = await Promise.all([
+          after(Math.max(0, -lead)).then(() =>
+            live.post('/api/products/reservations/', { reservation_id: reservationId, items: [{ product_id: productId, quantity: 2 }] }),
+          ),
+          after(Math.max(0, lead)).then(() => voidOf(reservationId)),
+        ]);
+        return { reserved, voided };
+      }),
+    );
+
+    for (const { reserved, voided } of answers) {
+      expect(voided.status).toBe(200);
+      if (reserved.status === 201) {
+        // The reservation won: the void released it.
+        expect(voided.body.status).toBe('RELEASED');
+      } else {
+        // The void won: the reservation was refused and took nothing.
+        expect(reserved.status).toBe(409);
+        expect(reserved.body.code).toBe('reservation_voided');
+        expect(voided.body).toMatchObject({ status: 'VOIDED', items: [] });
+      }
+    }
+    expect(await live.stockOf(productId)).toBe(1000);
+    const rows = await live.deps.prisma.reservation.findMany({ where: { id: { in: ids } }, include: { items: true } });
+    expect(rows).toHaveLength(40);
+    for (const row of rows) {
+      expect(row.status === 'RELEASED' || (row.status === 'VOIDED' && row.items.length === 0)).toBe(true);
+    }
+  });
+
+  it('when one id gets 10 reservations and 10 voids at once, then at most one reservation succeeds and its stock comes back', async () => {
+    const productId = await live.createProduct(50);
+    const reservationId = randomUUID();
+    const body = { reservation_id: reservationId, items: [{ product_id: productId, quantity: 5 }] };
+
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? live.post('/api/products/reservations/', body) : voidOf(reservationId))),
+    );
+
+    const reservations = answers.filter((_, i) => i % 2 === 0);
+    const voids = answers.filter((_, i) => i % 2 === 1);
+    expect(reservations.filter((a) => a.status === 201).length).toBeLessThanOrEqual(1);
+    expect(reservations.every((a) => [200, 201, 409].includes(a.status))).toBe(true);
+    expect(voids.every((a) => a.status === 200)).toBe(true);
+    expect(await live.stockOf(productId)).toBe(50);
+    const row = await live.deps.prisma.reservation.findUniqueOrThrow({ where: { id: reservationId } });
+    expect(['RELEASED', 'VOIDED']).toContain(row.status);
+  });
+});

@@ -32,6 +32,8 @@ const ROUTES: Record<string, Send> = {
       .send({ reservation_id: randomUUID(), items: [{ product_id: productId, quantity: 1 }] }),
   'DELETE /api/products/reservations/{id}/': (q) =>
     request(t.app).delete(`/api/products/reservations/${randomUUID()}/${q}`).set('Authorization', ADMIN),
+  'POST /api/products/reservations/{id}/void/': (q) =>
+    request(t.app).post(`/api/products/reservations/${randomUUID()}/void/${q}`).set('Authorization', ADMIN),
   'POST /api/token/': (q) => request(t.app).post(`/api/token/${q}`).send({ username: 'admin', password: 'correct-horse-battery' }),
   'POST /api/token/refresh/': (q) => request(t.app).post(`/api/token/refresh/${q}`).send({ refresh: 'x.y.z' }),
 };
@@ -64,6 +66,7 @@ describe('GET /api/products/ query parameters', () => {
 
   it('when only known parameters are sent once, then 200', async () => {
     expect((await request(t.app).get('/api/products/?limit=5&offset=0')).status).toBe(200);
+    expect((await request(t.app).get(`/api/products/?ids=${productId}&limit=5&offset=0`)).status).toBe(200);
   });
 });
 

@@ -1,33 +1,16 @@
-import { ConflictError, isUniqueViolation } from '@order-system/platform';
+import { isUniqueViolation } from '@order-system/platform';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
-import {
-  type OrderItemRecord,
-  type OrderLine,
-  type OrderRecord,
-  type OrderStatus,
-  type PaymentState,
-  REFUND_OWED,
-  type ReservationState,
-  STOCK_MAY_BE_HELD,
-  type StatusChangeRecord,
-} from './order.types.js';
+import type { LeaseClock } from './concurrency/lease-clock.js';
+import type { Order, OrderLine, OrderStatus, OrderWork } from './domain/order.js';
+import type { FailureCode } from './domain/order-failures.js';
+import { applied, type OrderChange } from './domain/order-state.js';
 
 const withDetails = {
   items: { orderBy: { id: 'asc' } },
   history: { orderBy: { id: 'asc' } },
 } satisfies Prisma.OrderInclude;
 
-/**
- * An order was to be written under an id that another request has used already: the handover of
- * an Idempotency-Key between replicas, when the first request turned out to be alive. The answer
- * is that order, as it is.
- */
-export class OrderExistsError extends Error {
-  override name = 'OrderExistsError';
-  constructor(readonly order: OrderRecord) {
-    super(`Order ${order.id} exists already`);
-  }
-}
+type OrderRow = Prisma.OrderGetPayload<{ include: typeof withDetails }>;
 
 export interface NewOrder {
   id: string;
@@ -38,64 +21,69 @@ export interface NewOrder {
   lines: OrderLine[];
 }
 
+/** The lease a worker writes under: its writes apply only while the order's lease is still this token. */
+export interface Fence {
+  orderId: string;
+  token: string;
+}
+
 export interface OrderFilter {
   userId?: string;
   status?: OrderStatus;
 }
 
-/** Workflow progress that is not a status change. */
-export interface OrderProgress {
-  reservationState?: ReservationState;
-  paymentState?: PaymentState;
-  paymentId?: string;
+export type CreateOutcome = { kind: 'created'; order: Order } | { kind: 'exists'; order: Order };
+
+export interface WriteOptions {
+  /** Applied only while the order's lease is this worker's. */
+  fence?: Fence;
+  /** The worker's last write: the lease is given up in the same statement. */
+  releaseLease?: boolean;
 }
 
-export interface StatusChange {
-  from: OrderStatus;
-  to: OrderStatus;
-  by: string;
-  reason: string | null;
-  cancellationReason?: string;
-  progress?: OrderProgress;
-}
-
-/** The price snapshot of each line and the total, as the reservation answered them. */
-export interface Pricing {
-  items: OrderItemRecord[];
-  totalCents: number;
-}
-
-/** Each progress field's column, as an SQL fragment made once (the workflow writes progress on every order). */
-const PROGRESS_COLUMNS = {
+/** Each progress column of the orders table, as an SQL fragment made once (the workflow writes some on every order). */
+const COLUMN = {
+  status: Prisma.raw('"status"'),
+  statusChangedBy: Prisma.raw('"status_changed_by"'),
+  statusReason: Prisma.raw('"status_reason"'),
+  cancellationReason: Prisma.raw('"cancellation_reason"'),
+  failureCode: Prisma.raw('"failure_code"'),
   reservationState: Prisma.raw('"reservation_state"'),
   paymentState: Prisma.raw('"payment_state"'),
   paymentId: Prisma.raw('"payment_id"'),
-} as const;
+  totalCents: Prisma.raw('"total_cents"'),
+};
+const RELEASE_LEASE = Prisma.sql`"lease_token" = NULL, "lease_work" = NULL, "lease_expires_at" = NULL`;
 
 /**
- * The only code that touches the order tables. Every write is one short transaction and no HTTP
- * call ever runs inside one (the SQLite adapter serializes all queries of the service).
+ * The only code that touches the order tables' rows (the lease columns have their own repository,
+ * concurrency/order-leases.repository.ts). No HTTP call ever runs inside one of its transactions.
  *
  * The writes of the create-order workflow are its hottest statements, so they are plain SQL (the
- * same on SQLite and PostgreSQL), each status change a single statement, and never read the order back: each takes the order as the caller
- * holds it and returns it as it now is in the database. That is exact because every writer of an
- * order holds it (InFlightOrders) and status changes are conditional on the status read.
+ * same on SQLite and PostgreSQL), each change of the state machine one conditional statement (two
+ * when it carries the price snapshots), and never read the order back: each takes the order as the
+ * caller holds it and returns it as it now is. The status history is the database's: a trigger
+ * appends an entry for every order's first status and every change of it, in the same statement.
  */
 export class OrdersRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly clock: LeaseClock,
+  ) {}
 
-  findById(id: string): Promise<OrderRecord | null> {
-    return this.prisma.order.findUnique({ where: { id }, include: withDetails });
+  async findById(id: string): Promise<Order | null> {
+    const row = await this.prisma.order.findUnique({ where: { id }, include: withDetails });
+    return row ? toOrder(row) : null;
   }
 
   /** One page of the orders that match, newest first (ties broken by id), and how many match in all. */
-  async findPage(filter: OrderFilter, page: { limit: number; offset: number }): Promise<{ items: OrderRecord[]; total: number }> {
+  async findPage(filter: OrderFilter, page: { limit: number; offset: number }): Promise<{ items: Order[]; total: number }> {
     const where: Prisma.OrderWhereInput = {
       ...(filter.userId === undefined ? {} : { userId: filter.userId }),
       ...(filter.status === undefined ? {} : { status: filter.status }),
     };
     // One transaction, so the page and the total describe the same moment.
-    const [items, total] = await this.prisma.$transaction([
+    const [rows, total] = await this.prisma.$transaction([
       this.prisma.order.findMany({
         where,
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -105,7 +93,7 @@ export class OrdersRepository {
       }),
       this.prisma.order.count({ where }),
     ]);
-    return { items, total };
+    return { items: rows.map(toOrder), total };
   }
 
   /**
@@ -119,7 +107,10 @@ export class OrdersRepository {
           { status: 'PENDING', createdAt: { lt: pendingBefore } },
           {
             status: 'CANCELLED',
-            OR: [{ reservationState: { in: [...STOCK_MAY_BE_HELD] } }, { paymentState: { in: [...REFUND_OWED] } }],
+            OR: [
+              { reservationState: { in: ['REQUESTED', 'ACTIVE', 'RELEASE_FAILED'] } },
+              { paymentState: { in: ['REFUND_PENDING', 'COMPLETED', 'REQUESTED', 'UNKNOWN'] } },
+            ],
           },
         ],
       },
@@ -130,115 +121,165 @@ export class OrdersRepository {
     return rows.map((row) => row.id);
   }
 
+  /** Of these orders, the ids of those that are CANCELLED. */
+  async findCancelledAmong(ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.prisma.order.findMany({ where: { id: { in: ids }, status: 'CANCELLED' }, select: { id: true } });
+    return rows.map((row) => row.id);
+  }
+
+  /** CANCELLED orders changed after `after`, oldest change first: a page of (id, updated_at). */
+  findCancelledSince(after: Date, limit: number): Promise<{ id: string; updatedAt: Date }[]> {
+    return this.prisma.order.findMany({
+      where: { status: 'CANCELLED', updatedAt: { gt: after } },
+      orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+      select: { id: true, updatedAt: true },
+    });
+  }
+
   /**
-   * The order as PENDING with the requested items (no prices yet), in one transaction, with its
-   * reservation marked REQUESTED: it is written just before the reservation is sent, so a crash from
-   * here on leaves stock to release. Its first history row (null -> PENDING) is the database's
-   * (a trigger appends one for every order's first status and every change of it). An order of that
-   * id written already (another request's) is an OrderExistsError carrying it.
+   * The order as PENDING with the requested items (no prices yet), its reservation marked REQUESTED
+   * (it is written just before the reservation is sent, so a crash from here on leaves stock to
+   * release), held by the creating workflow under `lease` for `leaseMs`: in one transaction. An order
+   * of that id written already (another request's, under the same Idempotency-Key) is answered as it is.
    */
-  async createPending(order: NewOrder): Promise<OrderRecord> {
+  async create(order: NewOrder, lease: { token: string; ttlMs: number }): Promise<CreateOutcome> {
     const at = new Date();
-    const record: OrderRecord = {
+    const record: Order = {
       id: order.id,
       customerName: order.customerName,
       userId: order.userId,
       status: 'PENDING',
       totalCents: null,
       cancellationReason: null,
+      failureCode: null,
       reservationState: 'REQUESTED',
       paymentState: 'NONE',
       paymentId: null,
-      statusChangedBy: order.placedBy,
-      statusReason: null,
       createdAt: at,
       updatedAt: at,
       items: order.lines.map((line) => ({ productId: line.productId, quantity: line.quantity, name: null, unitPriceCents: null })),
-      history: [{ fromStatus: null, toStatus: 'PENDING', at, by: order.placedBy, reason: null }],
+      history: [{ from: null, to: 'PENDING', at, by: order.placedBy, reason: null }],
     };
-    const items = record.items.map(
-      (item) => Prisma.sql`(${record.id}, ${item.productId}, ${item.name}, ${item.unitPriceCents}, ${item.quantity})`,
-    );
+    const items = record.items.map((item) => Prisma.sql`(${record.id}, ${item.productId}, ${item.quantity})`);
     try {
       await this.prisma.$transaction([
         this.prisma.$executeRaw`
-        INSERT INTO "orders" ("id", "customer_name", "user_id", "status", "total_cents", "cancellation_reason",
-          "reservation_state", "payment_state", "payment_id", "status_changed_by", "status_reason", "created_at", "updated_at")
-        VALUES (${record.id}, ${record.customerName}, ${record.userId}, ${record.status}, ${record.totalCents}, ${record.cancellationReason},
-          ${record.reservationState}, ${record.paymentState}, ${record.paymentId}, ${record.statusChangedBy}, ${record.statusReason}, ${at}, ${at})`,
+        INSERT INTO "orders" ("id", "customer_name", "user_id", "status", "reservation_state", "payment_state", "status_changed_by",
+          "created_at", "updated_at", "lease_token", "lease_work", "lease_expires_at")
+        VALUES (${record.id}, ${record.customerName}, ${record.userId}, ${record.status}, ${record.reservationState},
+          ${record.paymentState}, ${order.placedBy}, ${at}, ${at}, ${lease.token}, ${'workflow' satisfies OrderWork},
+          ${this.clock.after(lease.ttlMs)})`,
         this.prisma.$executeRaw`
-        INSERT INTO "order_items" ("order_id", "product_id", "name", "unit_price_cents", "quantity") VALUES ${Prisma.join(items)}`,
+        INSERT INTO "order_items" ("order_id", "product_id", "quantity") VALUES ${Prisma.join(items)}`,
       ]);
     } catch (err) {
       const existing = isUniqueViolation(err) ? await this.findById(order.id) : null;
-      throw existing ? new OrderExistsError(existing) : err;
+      if (existing) return { kind: 'exists', order: existing };
+      throw err;
     }
-    return record;
+    return { kind: 'created', order: record };
   }
 
   /**
-   * The price snapshot of every item and the order's total, with `progress` (the reservation
-   * confirmed, the charge about to be sent), in one transaction: recorded before the charge.
+   * Writes one change of the state machine, conditional on the order still having the status the
+   * change expects (and, with a fence, on its lease still being the writer's): the order as it now
+   * is, or null when the condition no longer held (someone else changed or took the order first),
+   * in which case nothing was written.
    */
-  async recordPricing(order: OrderRecord, pricing: Pricing, progress: OrderProgress): Promise<OrderRecord> {
+  async apply(order: Order, change: OrderChange, options: WriteOptions = {}): Promise<Order | null> {
     const at = new Date();
-    const byProduct = new Map(pricing.items.map((item) => [item.productId, item]));
-    const items = order.items.map((item) => {
-      const priced = byProduct.get(item.productId);
-      return { ...item, name: priced?.name ?? item.name, unitPriceCents: priced?.unitPriceCents ?? item.unitPriceCents };
-    });
-    const names = items.map((item) => Prisma.sql`WHEN ${item.productId} THEN CAST(${item.name} AS TEXT)`);
-    const prices = items.map((item) => Prisma.sql`WHEN ${item.productId} THEN CAST(${item.unitPriceCents} AS INTEGER)`);
-    await this.prisma.$transaction([
-      this.prisma.$executeRaw`
-        UPDATE "orders" SET "total_cents" = ${pricing.totalCents}, ${progressAssignments(progress, at)} WHERE "id" = ${order.id}`,
-      this.prisma.$executeRaw`
-        UPDATE "order_items" SET
-          "name" = CASE "product_id" ${Prisma.join(names, ' ')} ELSE "name" END,
-          "unit_price_cents" = CASE "product_id" ${Prisma.join(prices, ' ')} ELSE "unit_price_cents" END
-        WHERE "order_id" = ${order.id}`,
-    ]);
-    return { ...order, ...progress, totalCents: pricing.totalCents, items, updatedAt: at };
-  }
-
-  async recordProgress(order: OrderRecord, progress: OrderProgress): Promise<OrderRecord> {
-    const at = new Date();
-    await this.prisma.$executeRaw`UPDATE "orders" SET ${progressAssignments(progress, at)} WHERE "id" = ${order.id}`;
-    return { ...order, ...progress, updatedAt: at };
-  }
-
-  /**
-   * Moves the order from `change.from` to `change.to`: one statement, conditional on the current
-   * status, so two writers cannot both move the same order (the loser gets a 409); the history row is
-   * appended by the database in the same statement (a trigger), with `by` and `reason`.
-   */
-  async transition(order: OrderRecord, change: StatusChange): Promise<OrderRecord> {
-    const at = new Date();
-    const row: StatusChangeRecord = { fromStatus: change.from, toStatus: change.to, at, by: change.by, reason: change.reason };
-    const reason =
-      change.cancellationReason === undefined ? Prisma.empty : Prisma.sql`, "cancellation_reason" = ${change.cancellationReason}`;
-    const count = await this.prisma.$executeRaw`
-      UPDATE "orders" SET "status" = ${change.to}, "status_changed_by" = ${change.by}, "status_reason" = ${change.reason}${reason},
-        ${progressAssignments(change.progress ?? {}, at)}
-      WHERE "id" = ${order.id} AND "status" = ${change.from}`;
-    if (count === 0) throw new ConflictError('order_status_changed', `Order ${order.id} is no longer ${change.from}`);
-    return {
-      ...order,
-      ...change.progress,
-      status: change.to,
-      statusChangedBy: change.by,
-      statusReason: change.reason,
-      cancellationReason: change.cancellationReason ?? order.cancellationReason,
-      updatedAt: at,
-      history: [...order.history, row],
-    };
+    const condition = Prisma.sql`"id" = ${change.orderId} AND "status" = ${change.expect}${fenced(options.fence)}`;
+    const update = Prisma.sql`UPDATE "orders" SET ${assignments(change, at, options.releaseLease === true)} WHERE ${condition}`;
+    const also = followUps(change, condition, at);
+    let count: number;
+    if (also.length === 0) {
+      count = await this.prisma.$executeRaw(update);
+    } else {
+      // The follow-ups (price snapshots, a history entry) are conditional on the same thing, so they
+      // are written exactly when the update is.
+      [count] = await this.prisma.$transaction([this.prisma.$executeRaw(update), ...also.map((sql) => this.prisma.$executeRaw(sql))]);
+    }
+    return count === 1 ? applied(order, change, at) : null;
   }
 }
 
-/** `"reservation_state" = …, …, "updated_at" = at` for the fields of `progress` that are set. */
-function progressAssignments(progress: OrderProgress, at: Date): Prisma.Sql {
-  const assignments = Object.entries(PROGRESS_COLUMNS)
-    .filter(([field]) => progress[field as keyof OrderProgress] !== undefined)
-    .map(([field, column]) => Prisma.sql`${column} = ${progress[field as keyof OrderProgress]}`);
-  return Prisma.join([...assignments, Prisma.sql`"updated_at" = ${at}`], ', ');
+function fenced(fence: Fence | undefined): Prisma.Sql {
+  return fence ? Prisma.sql` AND "lease_token" = ${fence.token}` : Prisma.empty;
+}
+
+function assignments(change: OrderChange, at: Date, releaseLease: boolean): Prisma.Sql {
+  const set: Prisma.Sql[] = [];
+  const assign = (column: Prisma.Sql, value: unknown) => set.push(Prisma.sql`${column} = ${value}`);
+  if (change.status) {
+    assign(COLUMN.status, change.status.to);
+    assign(COLUMN.statusChangedBy, change.status.by);
+    assign(COLUMN.statusReason, change.status.reason);
+  }
+  if (change.cancellation) {
+    assign(COLUMN.cancellationReason, change.cancellation.message);
+    assign(COLUMN.failureCode, change.cancellation.code);
+  }
+  if (change.reservationState) assign(COLUMN.reservationState, change.reservationState);
+  if (change.paymentState) assign(COLUMN.paymentState, change.paymentState);
+  if (change.paymentId !== undefined) assign(COLUMN.paymentId, change.paymentId);
+  if (change.pricing) assign(COLUMN.totalCents, change.pricing.totalCents);
+  set.push(Prisma.sql`"updated_at" = ${at}`);
+  if (releaseLease) set.push(RELEASE_LEASE);
+  return Prisma.join(set, ', ');
+}
+
+/** Statements that go with the update: the items' price snapshots, a history entry that is not a status change. */
+function followUps(change: OrderChange, condition: Prisma.Sql, at: Date): Prisma.Sql[] {
+  const sql: Prisma.Sql[] = [];
+  // After the update, the order matches the condition again only if the update was applied (its
+  // status may have moved: the condition is checked against the status the change leaves).
+  const after = change.status ? Prisma.sql`"id" = ${change.orderId} AND "status" = ${change.status.to}` : condition;
+  if (change.pricing) {
+    const names = change.pricing.items.map((item) => Prisma.sql`WHEN ${item.productId} THEN CAST(${item.name} AS TEXT)`);
+    const prices = change.pricing.items.map((item) => Prisma.sql`WHEN ${item.productId} THEN CAST(${item.unitPriceCents} AS INTEGER)`);
+    sql.push(Prisma.sql`
+      UPDATE "order_items" SET
+        "name" = CASE "product_id" ${Prisma.join(names, ' ')} ELSE "name" END,
+        "unit_price_cents" = CASE "product_id" ${Prisma.join(prices, ' ')} ELSE "unit_price_cents" END
+      WHERE "order_id" = ${change.orderId} AND EXISTS (SELECT 1 FROM "orders" WHERE ${after} AND "updated_at" = ${at})`);
+  }
+  if (change.note) {
+    sql.push(Prisma.sql`
+      INSERT INTO "order_status_history" ("order_id", "from_status", "to_status", "at", "by", "reason")
+      SELECT "id", "status", "status", ${at}, ${change.note.by}, ${change.note.reason} FROM "orders"
+      WHERE ${after} AND "updated_at" = ${at}`);
+  }
+  return sql;
+}
+
+function toOrder(row: OrderRow): Order {
+  return {
+    id: row.id,
+    customerName: row.customerName,
+    userId: row.userId,
+    status: row.status as Order['status'],
+    totalCents: row.totalCents,
+    cancellationReason: row.cancellationReason,
+    failureCode: row.failureCode as FailureCode | null,
+    reservationState: row.reservationState as Order['reservationState'],
+    paymentState: row.paymentState as Order['paymentState'],
+    paymentId: row.paymentId,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    items: row.items.map((item) => ({
+      productId: item.productId,
+      quantity: item.quantity,
+      name: item.name,
+      unitPriceCents: item.unitPriceCents,
+    })),
+    history: row.history.map((entry) => ({
+      from: entry.fromStatus as Order['status'] | null,
+      to: entry.toStatus as Order['status'],
+      at: entry.at,
+      by: entry.by,
+      reason: entry.reason,
+    })),
+  };
 }

@@ -1,25 +1,35 @@
 import type { Logger } from '@order-system/platform';
+import type { ReconciliationService } from './reconciliation.service.js';
 import type { RecoveryReport, RecoveryService } from './recovery.service.js';
 
+export interface RecoveryJobOptions {
+  intervalMs: number;
+  /** How often a pass also reconciles payments with cancelled orders. */
+  reconciliationIntervalMs: number;
+}
+
 /**
- * Runs the recovery pass once at start and then every `intervalMs`, never two passes at once.
- * `stop` cancels the timer and waits for a running pass, which ends after its current order.
+ * Runs the recovery pass once at start and then every `intervalMs`, never two passes at once, and
+ * the reconciliation after it whenever it is due. `stop` cancels the timer and waits for a running
+ * pass, which ends after its current order.
  */
 export class RecoveryJob {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #stopping = false;
+  #reconcileAt = 0;
 
   constructor(
     private readonly recovery: RecoveryService,
+    private readonly reconciliation: ReconciliationService,
     private readonly logger: Logger,
-    private readonly intervalMs: number,
+    private readonly options: RecoveryJobOptions,
   ) {}
 
   start(): void {
     if (this.#timer || this.#stopping) return;
-    this.logger.info({ interval_ms: this.intervalMs }, 'recovery job started');
-    this.#timer = setInterval(() => void this.runPass(), this.intervalMs);
+    this.logger.info({ interval_ms: this.options.intervalMs }, 'recovery job started');
+    this.#timer = setInterval(() => void this.runPass(), this.options.intervalMs);
     // The timer alone must not keep the process alive.
     this.#timer.unref();
     void this.runPass();
@@ -50,6 +60,14 @@ export class RecoveryJob {
       }
     } catch (err) {
       this.logger.error({ err }, 'recovery pass failed; tried again at the next interval');
+    }
+    if (this.#stopping || Date.now() < this.#reconcileAt) return;
+    this.#reconcileAt = Date.now() + this.options.reconciliationIntervalMs;
+    try {
+      const report = await this.reconciliation.runOnce();
+      if (report.refunded > 0) this.logger.warn(report, 'reconciliation refunded charges of cancelled orders');
+    } catch (err) {
+      this.logger.warn({ err }, 'reconciliation pass failed; tried again at the next interval');
     }
   }
 }

@@ -1,22 +1,43 @@
 import { type PaymentStatus, paymentConflictJson, paymentJson } from '@order-system/contracts';
 import { formatCents } from '@order-system/platform';
-import type { z } from 'zod';
-import type { CallContext, UpstreamClient } from './upstream-client.js';
+import { z } from 'zod';
+import type { RequestContext, UpstreamClient } from './upstream-client.js';
 import { UpstreamError } from './upstream-error.js';
 
 // Only the fields the order service relies on, so new fields on the payment side change nothing here.
 const paymentAnswer = paymentJson.pick({ id: true, order_id: true, amount: true, status: true });
 export type PaymentAnswer = z.infer<typeof paymentAnswer>;
+const listedPayment = paymentJson.pick({ id: true, order_id: true, amount: true, status: true, updated_at: true });
+export type ListedPayment = z.infer<typeof listedPayment>;
+const paymentPage = z.array(listedPayment);
 
-/** The payment service as the order workflow needs it. */
-export class PaymentClient {
+/** Which payments to list: at most `limit`, oldest change first. */
+export interface PaymentQuery {
+  orderIds?: string[];
+  status?: PaymentStatus;
+  /** Only payments changed after this instant. */
+  updatedAfter?: Date;
+  limit: number;
+  offset?: number;
+}
+
+/** The payment service as the order service needs it (the port its use cases depend on). */
+export interface PaymentPort {
+  charge(orderId: string, amountCents: number, ctx: RequestContext): Promise<PaymentAnswer>;
+  find(orderId: string, ctx: RequestContext): Promise<PaymentAnswer | null>;
+  refund(orderId: string, reason: string, ctx: RequestContext): Promise<RefundOutcome>;
+  void(orderId: string, reason: string, ctx: RequestContext): Promise<VoidOutcome>;
+  list(query: PaymentQuery, ctx: RequestContext): Promise<ListedPayment[]>;
+}
+
+export class PaymentClient implements PaymentPort {
   constructor(private readonly http: UpstreamClient) {}
 
   /**
    * Charges the order. Retried on transient failures: the payment service keeps one payment per
    * order id and answers a repeat with the payment it already has, so a retry never charges twice.
    */
-  async charge(orderId: string, amountCents: number, ctx: CallContext): Promise<PaymentAnswer> {
+  async charge(orderId: string, amountCents: number, ctx: RequestContext): Promise<PaymentAnswer> {
     const { status, body } = await this.http.send(
       {
         operation: 'charge',
@@ -31,7 +52,7 @@ export class PaymentClient {
   }
 
   /** The order's payment, or null when the payment service has none. */
-  async find(orderId: string, ctx: CallContext): Promise<PaymentAnswer | null> {
+  async find(orderId: string, ctx: RequestContext): Promise<PaymentAnswer | null> {
     try {
       const { status, body } = await this.http.send(
         { operation: 'get payment', method: 'GET', path: `/api/payments/${orderId}/`, retry: true },
@@ -48,7 +69,7 @@ export class PaymentClient {
    * Refunds the order's payment. Retried on transient failures: the payment service answers a
    * repeat with the refunded payment and gives nothing back twice.
    */
-  async refund(orderId: string, reason: string, ctx: CallContext): Promise<RefundOutcome> {
+  async refund(orderId: string, reason: string, ctx: RequestContext): Promise<RefundOutcome> {
     try {
       const { status, body } = await this.http.send(
         { operation: 'refund', method: 'POST', path: `/api/payments/${orderId}/refund/`, body: { reason }, retry: true },
@@ -73,7 +94,7 @@ export class PaymentClient {
    * refused with the payment (409 payment_completed / payment_refunded): the order was charged.
    * Retried on transient failures: a repeated void answers the same VOIDED record.
    */
-  async void(orderId: string, reason: string, ctx: CallContext): Promise<VoidOutcome> {
+  async void(orderId: string, reason: string, ctx: RequestContext): Promise<VoidOutcome> {
     try {
       const { status, body } = await this.http.send(
         { operation: 'void payment', method: 'POST', path: `/api/payments/${orderId}/void/`, body: { reason }, retry: true },
@@ -90,6 +111,21 @@ export class PaymentClient {
       }
       throw err;
     }
+  }
+  /** One page of the payments that match (GET /api/payments/, for services and admins), oldest change first. */
+  async list(query: PaymentQuery, ctx: RequestContext): Promise<ListedPayment[]> {
+    const params = new URLSearchParams({ limit: String(query.limit) });
+    if (query.offset) params.set('offset', String(query.offset));
+    if (query.status) params.set('status', query.status);
+    if (query.updatedAfter) params.set('updated_after', query.updatedAfter.toISOString());
+    if (query.orderIds) params.set('order_ids', query.orderIds.join(','));
+    const { status, body } = await this.http.send(
+      { operation: 'list payments', method: 'GET', path: `/api/payments/?${params}`, retry: true },
+      ctx,
+    );
+    const page = paymentPage.safeParse(body);
+    if (!page.success) throw new UpstreamError('payment', 'list payments', { kind: 'http', status, body });
+    return page.data;
   }
 }
 

@@ -1,6 +1,7 @@
 import { reservationJson } from '@order-system/contracts';
 import { parseMoney } from '@order-system/platform';
-import type { CallContext, UpstreamClient } from './upstream-client.js';
+import type { PricedLine } from '../orders/domain/order.js';
+import type { RequestContext, UpstreamClient } from './upstream-client.js';
 import { UpstreamError } from './upstream-error.js';
 
 export interface StockLine {
@@ -8,21 +9,20 @@ export interface StockLine {
   quantity: number;
 }
 
-/** A reserved line: what the product service took, at the name and price it had in the same transaction. */
-export interface ReservedLine extends StockLine {
-  name: string;
-  unitPriceCents: number;
+/** The product service as the order service needs it (the port its use cases depend on). */
+export interface ProductPort {
+  reserve(reservationId: string, lines: StockLine[], ctx: RequestContext): Promise<PricedLine[]>;
+  void(reservationId: string, reason: string, ctx: RequestContext): Promise<'released' | 'voided'>;
 }
 
-/** The product service as the order workflow needs it. */
-export class ProductClient {
+export class ProductClient implements ProductPort {
   constructor(private readonly http: UpstreamClient) {}
 
   /**
    * Reserves every line or none, under the order's id; repeating it is harmless (idempotent on the
    * id: a repeat answers the first reservation). Resolves with each line's name and unit price.
    */
-  async reserve(reservationId: string, lines: StockLine[], ctx: CallContext): Promise<ReservedLine[]> {
+  async reserve(reservationId: string, lines: StockLine[], ctx: RequestContext): Promise<PricedLine[]> {
     const operation = 'reserve stock';
     const { status, body } = await this.http.send(
       {
@@ -40,27 +40,34 @@ export class ProductClient {
     return reserved;
   }
 
-  /** Puts a reservation's stock back; 'not_found' means nothing was held under that id. */
-  async release(reservationId: string, ctx: CallContext): Promise<'released' | 'not_found'> {
-    try {
-      await this.http.send(
-        { operation: 'release stock', method: 'DELETE', path: `/api/products/reservations/${reservationId}/`, retry: true },
-        ctx,
-      );
-      return 'released';
-    } catch (err) {
-      if (err instanceof UpstreamError && err.hasStatus(404) && err.bodyField('code') === 'reservation_not_found') return 'not_found';
-      throw err;
-    }
+  /**
+   * Makes the reservation impossible from now on: its stock is put back if it was reserved
+   * ('released'), and if it never was, the product service records it as voided ('voided') and
+   * refuses it should it arrive late (a request that timed out may still be on its way). Called
+   * whenever an order that may hold stock is not kept. Retried on transient failures: a repeated
+   * void changes nothing.
+   */
+  async void(reservationId: string, reason: string, ctx: RequestContext): Promise<'released' | 'voided'> {
+    const { body } = await this.http.send(
+      {
+        operation: 'void reservation',
+        method: 'POST',
+        path: `/api/products/reservations/${reservationId}/void/`,
+        body: { reason },
+        retry: true,
+      },
+      ctx,
+    );
+    return (body as { status?: unknown } | null)?.status === 'VOIDED' ? 'voided' : 'released';
   }
 }
 
 /** The reserved lines, each asked-for line once with its quantity and a valid price; null for anything else. */
-function readReservation(body: unknown, lines: StockLine[]): ReservedLine[] | null {
+function readReservation(body: unknown, lines: StockLine[]): PricedLine[] | null {
   const parsed = reservationJson.safeParse(body);
   if (!parsed.success || parsed.data.status !== 'ACTIVE') return null;
   const byProduct = new Map(parsed.data.items.map((item) => [item.product_id, item]));
-  const reserved: ReservedLine[] = [];
+  const reserved: PricedLine[] = [];
   for (const line of lines) {
     const item = byProduct.get(line.productId);
     const price = item ? parseMoney(item.unit_price) : undefined;

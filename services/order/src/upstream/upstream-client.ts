@@ -5,8 +5,8 @@ import axios, { type AxiosError, type AxiosRequestHeaders } from 'axios';
 import axiosRetry from 'axios-retry';
 import { type AttemptFailure, describeFailure, isTransient, UpstreamError, type UpstreamService } from './upstream-error.js';
 
-/** What every outgoing call carries from the request that caused it. */
-export interface CallContext {
+/** What every outgoing call carries from the request (or the job) that caused it: its id, forwarded, and its logger. */
+export interface RequestContext {
   requestId: string;
   log: Logger;
 }
@@ -40,7 +40,7 @@ export interface UpstreamResponse {
 export interface UpstreamClient {
   readonly service: UpstreamService;
   /** Resolves with a 2xx answer; throws UpstreamError with every failed attempt otherwise. */
-  send(request: UpstreamRequest, ctx: CallContext): Promise<UpstreamResponse>;
+  send(request: UpstreamRequest, ctx: RequestContext): Promise<UpstreamResponse>;
   close(): void;
 }
 

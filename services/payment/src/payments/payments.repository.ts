@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { PaymentStatus } from '@order-system/contracts';
+import type { PaymentListQuery, PaymentStatus } from '@order-system/contracts';
 import type { Payment, Prisma, PrismaClient } from '../generated/prisma/client.js';
 
 /**
@@ -65,6 +65,24 @@ export class PaymentsRepository {
 
   findByOrderId(orderId: string): Promise<Payment | null> {
     return this.prisma.payment.findUnique({ where: { orderId } });
+  }
+
+  /**
+   * A page of the payments that pass the filters, oldest update first (then by id, so pages are
+   * stable); the total of those that pass them. The (status, updated_at) index serves a status
+   * with updated_after; the unique order_id serves order_ids.
+   */
+  async list(query: PaymentListQuery): Promise<{ items: Payment[]; total: number }> {
+    const where: Prisma.PaymentWhereInput = {
+      ...(query.order_ids ? { orderId: { in: query.order_ids } } : {}),
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.updated_after ? { updatedAt: { gt: query.updated_after } } : {}),
+    };
+    const [items, total] = await Promise.all([
+      this.prisma.payment.findMany({ where, orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }], take: query.limit, skip: query.offset }),
+      this.prisma.payment.count({ where }),
+    ]);
+    return { items, total };
   }
 
   /**

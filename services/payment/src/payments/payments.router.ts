@@ -1,5 +1,13 @@
-import { parseUuidParam, paymentActionBody, paymentBody, paymentConflictJson, paymentJson } from '@order-system/contracts';
-import { type AnyRouteSpec, type PathParam, type ResponseSpec, route } from '@order-system/platform';
+import {
+  parseUuidParam,
+  paymentActionBody,
+  paymentBody,
+  paymentConflictJson,
+  paymentJson,
+  paymentListQuery,
+} from '@order-system/contracts';
+import { type AnyRouteSpec, type PathParam, type ResponseSpec, route, setPaginationHeaders } from '@order-system/platform';
+import { z } from 'zod';
 import { toPaymentJson } from './payment.mapper.js';
 import type { PaymentsService } from './payments.service.js';
 
@@ -43,6 +51,31 @@ const notFound: ResponseSpec = {
 
 export function paymentsRoutes(payments: PaymentsService): AnyRouteSpec[] {
   return [
+    route({
+      method: 'get',
+      path: '/api/payments/',
+      operationId: 'listPayments',
+      summary: 'List payments, oldest update first, filtered by order, status and time of the last change',
+      description:
+        'For services and admins reconciling (e.g. the COMPLETED payments of cancelled orders): `order_ids` (1 to 100 ' +
+        'UUIDs separated by commas), `status`, `updated_after` (rows updated strictly after that instant). Ordered by ' +
+        'updated_at, then id; the total in X-Total-Count, the pages in Link.',
+      access: { roles: ['service', 'admin'] },
+      query: paymentListQuery,
+      responses: {
+        200: {
+          description: 'a page of payments; the total in X-Total-Count, the pages in Link',
+          schema: z.array(paymentJson),
+          headers: ['X-Total-Count', 'Link'],
+          example: [completed, refunded],
+        },
+      },
+      handler: async ({ query }, req, res) => {
+        const { items, total } = await payments.list(query);
+        setPaginationHeaders(req, res, query, total);
+        res.json(items.map(toPaymentJson));
+      },
+    }),
     route({
       method: 'post',
       path: '/api/payments/',

@@ -1,4 +1,4 @@
-import type { PaymentRequest } from '@order-system/contracts';
+import type { PaymentListQuery, PaymentRequest } from '@order-system/contracts';
 import { ConflictError, type Counter, formatCents, type Logger, NotFoundError, type RequestContext } from '@order-system/platform';
 import type { Payment } from '../generated/prisma/client.js';
 import type { ChargeOutcome, PaymentsRepository, RefundOutcome, VoidOutcome } from './payments.repository.js';
@@ -138,6 +138,11 @@ export class PaymentsService {
       case 'voided':
         throw new PaymentVoidedError(outcome.payment);
     }
+  }
+
+  /** The payments that pass the query's filters, a page at a time (for services and admins reconciling). */
+  list(query: PaymentListQuery): Promise<{ items: Payment[]; total: number }> {
+    return this.payments.list(query);
   }
 
   async get(orderId: string | null): Promise<Payment> {

@@ -20,6 +20,15 @@ export class ProductsRepository {
     return { items, total };
   }
 
+  /**
+   * A page of the products among `ids` (at most 100): one query reads them all, the page is cut
+   * here, and the total is how many exist.
+   */
+  async listByIds(ids: number[], page: Pagination): Promise<{ items: Product[]; total: number }> {
+    const found = await this.prisma.product.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } });
+    return { items: found.slice(page.offset, page.offset + page.limit), total: found.length };
+  }
+
   /** The hottest read of the service: plain SQL (the same on SQLite and PostgreSQL). */
   async findById(id: number): Promise<Product | null> {
     const [product] = await this.prisma.$queryRaw<Product[]>`

@@ -1,5 +1,5 @@
-import { MAX_PRODUCT_ID, parseIdParam, productCreateBody, productJson, productPatchBody } from '@order-system/contracts';
-import { type AnyRouteSpec, type PathParam, paginationQuery, type ResponseSpec, route, setPaginationHeaders } from '@order-system/platform';
+import { MAX_PRODUCT_ID, parseIdParam, productCreateBody, productJson, productListQuery, productPatchBody } from '@order-system/contracts';
+import { type AnyRouteSpec, type PathParam, type ResponseSpec, route, setPaginationHeaders } from '@order-system/platform';
 import { z } from 'zod';
 import { AT, invalidBody } from '../examples.js';
 import { toProductJson } from './product.mapper.js';
@@ -38,8 +38,11 @@ export function productsRoutes(products: ProductsService): AnyRouteSpec[] {
       path: '/api/products/',
       operationId: 'listProducts',
       summary: 'List products in id order, one page at a time',
+      description:
+        'With `ids` (1 to 100 comma-separated ids; a repeated id counts once), only those products: the ids that ' +
+        'exist, in id order, X-Total-Count saying how many; unknown ids are left out. A malformed list is a 400.',
       access: { public: true },
-      query: paginationQuery,
+      query: productListQuery,
       responses: {
         200: {
           description: 'a page of products; the total in X-Total-Count, the pages in Link',

@@ -1,5 +1,5 @@
-import type { ProductCreate, ProductPatch } from '@order-system/contracts';
-import { NotFoundError, type Pagination } from '@order-system/platform';
+import type { ProductCreate, ProductListQuery, ProductPatch } from '@order-system/contracts';
+import { NotFoundError } from '@order-system/platform';
 import type { Product } from '../generated/prisma/client.js';
 import type { ProductsRepository } from './products.repository.js';
 
@@ -12,8 +12,9 @@ export class ProductNotFoundError extends NotFoundError {
 export class ProductsService {
   constructor(private readonly products: ProductsRepository) {}
 
-  list(page: Pagination) {
-    return this.products.list(page);
+  /** A page of the catalogue, or of the products among `ids` when it is given. */
+  list({ ids, ...page }: ProductListQuery) {
+    return ids ? this.products.listByIds(ids, page) : this.products.list(page);
   }
 
   async get(id: number | null): Promise<Product> {

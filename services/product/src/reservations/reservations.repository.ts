@@ -16,11 +16,30 @@ export interface ReservationLine {
   quantity: number;
 }
 
+/** voided: the id holds a VOIDED tombstone, so nothing is reserved under it. */
 export type ReserveOutcome =
-  | { kind: 'created' | 'existing'; reservation: ReservationWithItems }
+  | { kind: 'created' | 'existing' | 'voided'; reservation: ReservationWithItems }
   | { kind: 'product_not_found' | 'out_of_stock'; productId: number };
 
-export type ReleaseOutcome = { kind: 'released' | 'already_released'; reservation: ReservationWithItems } | { kind: 'not_found' };
+/** voided: the id holds a VOIDED tombstone, nothing to put back. */
+export type ReleaseOutcome =
+  | { kind: 'released' | 'already_released' | 'voided'; reservation: ReservationWithItems }
+  | { kind: 'not_found' };
+
+/**
+ * voided: a VOIDED tombstone stored now (the id held nothing); already_voided: stored before.
+ * released: an ACTIVE reservation released by this void; already_released: released before.
+ */
+export interface VoidOutcome {
+  kind: 'voided' | 'already_voided' | 'released' | 'already_released';
+  reservation: ReservationWithItems;
+}
+
+/**
+ * A tombstone holds no items; every real reservation holds at least one. A RELEASED one was left by
+ * a release of an unknown id, a VOIDED one by a void.
+ */
+const isTombstone = (reservation: ReservationWithItems) => reservation.items.length === 0;
 
 /** Thrown inside a transaction to roll it back; never leaves this module. */
 class Abort extends Error {
@@ -49,7 +68,7 @@ export class ReservationsRepository {
           INSERT INTO "reservations" ("id", "status", "created_at") VALUES (${id}, 'ACTIVE', ${at}) ON CONFLICT ("id") DO NOTHING`;
         if (inserted === 0) {
           const existing = await tx.reservation.findUniqueOrThrow({ where: { id }, include: { items: true } });
-          return { kind: 'existing', reservation: existing };
+          return { kind: existing.status === 'VOIDED' ? 'voided' : 'existing', reservation: existing };
         }
         const items: ReservationItemRecord[] = [];
         for (const [index, line] of lines.entries()) {
@@ -108,8 +127,9 @@ export class ReservationsRepository {
         await tx.reservation.create({ data: { id, status: 'RELEASED', releasedAt } });
         return { kind: 'not_found' } as const;
       }
-      // A tombstone (no items: real reservations have at least one) held nothing: still unknown.
-      if (reservation.items.length === 0) return { kind: 'not_found' } as const;
+      if (reservation.status === 'VOIDED') return { kind: 'voided', reservation } as const;
+      // A tombstone of an earlier release held nothing: still unknown.
+      if (isTombstone(reservation)) return { kind: 'not_found' } as const;
       if (count === 0) return { kind: 'already_released', reservation } as const;
       // In ascending product id, as reservations take them, so a release and a reservation never deadlock.
       for (const item of [...reservation.items].sort((a, b) => a.productId - b.productId)) {
@@ -117,6 +137,42 @@ export class ReservationsRepository {
       }
       return { kind: 'released', reservation } as const;
     });
+  }
+
+  /**
+   * Makes a reservation under `id` impossible from now on, whatever was there: nothing -> a VOIDED
+   * tombstone (no items), stored by one insert-or-nothing on the unique id, the statement a
+   * reservation begins with, so the database orders a void and a reservation of one id: either the
+   * reservation committed first (this void then finds it and releases it) or the tombstone did (the
+   * reservation then finds it and takes nothing). An ACTIVE reservation is released as by DELETE; a
+   * RELEASED one stays; a RELEASED tombstone (a release of an unknown id) becomes VOIDED.
+   */
+  async void(id: string): Promise<VoidOutcome> {
+    const at = new Date();
+    const inserted = await this.prisma.$executeRaw`
+      INSERT INTO "reservations" ("id", "status", "created_at") VALUES (${id}, 'VOIDED', ${at}) ON CONFLICT ("id") DO NOTHING`;
+    if (inserted === 1) return { kind: 'voided', reservation: { id, status: 'VOIDED', createdAt: at, releasedAt: null, items: [] } };
+    // Reservations are never deleted, so the row the insert found is there; releasing it is a release.
+    const released = await this.release(id);
+    switch (released.kind) {
+      case 'released':
+      case 'already_released':
+        return released;
+      case 'voided':
+        return { kind: 'already_voided', reservation: released.reservation };
+      case 'not_found':
+        return this.#voidTombstone(id);
+    }
+  }
+
+  /** A RELEASED tombstone becomes VOIDED, conditionally: of concurrent voids one changes it, the others find it VOIDED. */
+  async #voidTombstone(id: string): Promise<VoidOutcome> {
+    const { count } = await this.prisma.reservation.updateMany({
+      where: { id, status: 'RELEASED', items: { none: {} } },
+      data: { status: 'VOIDED' },
+    });
+    const reservation = await this.prisma.reservation.findUniqueOrThrow({ where: { id }, include: { items: true } });
+    return { kind: count === 1 ? 'voided' : 'already_voided', reservation };
   }
 }
 

@@ -1,4 +1,4 @@
-import { parseUuidParam, reservationBody, reservationJson } from '@order-system/contracts';
+import { parseUuidParam, reservationBody, reservationJson, reservationVoidBody } from '@order-system/contracts';
 import { type AnyRouteSpec, type PathParam, route } from '@order-system/platform';
 import { AT, invalidBody, ORDER_ID } from '../examples.js';
 import { type ReservationsService, toReservationJson } from './reservations.service.js';
@@ -46,9 +46,24 @@ export function reservationsRoutes(reservations: ReservationsService): AnyRouteS
           example: { error: 'Product 9 not found', code: 'product_not_found', product_id: 9 },
         },
         409: {
-          description: 'a product has not enough stock (`product_id` says which); nothing is reserved',
+          description:
+            'out_of_stock: a product has not enough stock (`product_id` says which); reservation_voided: the ' +
+            'reservation_id was voided. Nothing is reserved',
           schema: 'Error',
-          example: { error: 'Product 3 is out of stock', code: 'out_of_stock', product_id: 3 },
+          examples: {
+            out_of_stock: {
+              summary: 'not enough stock',
+              value: { error: 'Product 3 is out of stock', code: 'out_of_stock', product_id: 3 },
+            },
+            reservation_voided: {
+              summary: 'the id was voided',
+              value: {
+                error: `Reservation ${ORDER_ID} was voided; nothing was reserved`,
+                code: 'reservation_voided',
+                reservation_id: ORDER_ID,
+              },
+            },
+          },
         },
       },
       handler: async ({ body, ctx }, _req, res) => {
@@ -65,7 +80,7 @@ export function reservationsRoutes(reservations: ReservationsService): AnyRouteS
       params: { reservation_id: reservationId },
       responses: {
         200: {
-          description: 'released (now or earlier)',
+          description: 'released (now or earlier); VOIDED (no items) for a voided id: nothing to put back',
           schema: reservationJson,
           example: { ...reservation, status: 'RELEASED', released_at: AT },
         },
@@ -77,6 +92,42 @@ export function reservationsRoutes(reservations: ReservationsService): AnyRouteS
       },
       handler: async ({ params, ctx }, _req, res) => {
         res.json(toReservationJson(await reservations.release(params.reservation_id, ctx)));
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/products/reservations/{reservation_id}/void/',
+      operationId: 'voidReservation',
+      summary: 'Void a reservation id so that nothing can be reserved under it any more',
+      description:
+        'Unknown id: a VOIDED tombstone is stored (no items); a later reservation under the id gets 409 ' +
+        'reservation_voided and takes nothing. ACTIVE: released (its stock goes back once), as by DELETE. RELEASED: ' +
+        'the same answer. VOIDED: the same answer again.',
+      access: { roles: ['service', 'admin'] },
+      params: { reservation_id: reservationId },
+      body: {
+        schema: reservationVoidBody,
+        description: 'Optional: nothing, `{}` or `{"reason": "..."}` (the reason is logged)',
+        example: { reason: 'Reservation answer timed out; order cancelled' },
+      },
+      responses: {
+        200: {
+          description: 'voided, or released (now or earlier): no stock is held under this id, and none can be',
+          schema: reservationJson,
+          examples: {
+            voided: { summary: 'the id held nothing', value: { ...reservation, status: 'VOIDED', items: [] } },
+            released: { summary: 'the id held a reservation', value: { ...reservation, status: 'RELEASED', released_at: AT } },
+          },
+        },
+        400: invalidBody({ reason: ['must be a string'] }),
+        404: {
+          description: 'Reservation not found (only for a reservation_id that is not a UUID)',
+          schema: 'Error',
+          example: { error: 'Reservation not found', code: 'reservation_not_found' },
+        },
+      },
+      handler: async ({ params, body, ctx }, _req, res) => {
+        res.json(toReservationJson(await reservations.void(params.reservation_id, body?.reason, ctx)));
       },
     }),
   ];

@@ -1,4 +1,4 @@
-import type { ReservationJson, ReservationRequest } from '@order-system/contracts';
+import type { ReservationJson, ReservationRequest, ReservationStatus } from '@order-system/contracts';
 import { ConflictError, type Counter, formatCents, NotFoundError, type RequestContext } from '@order-system/platform';
 import type {
   ReleaseOutcome,
@@ -6,6 +6,7 @@ import type {
   ReservationsRepository,
   ReservationWithItems,
   ReserveOutcome,
+  VoidOutcome,
 } from './reservations.repository.js';
 
 export class ReservationProductNotFoundError extends NotFoundError {
@@ -26,6 +27,12 @@ export class ReservationNotFoundError extends NotFoundError {
   }
 }
 
+export class ReservationVoidedError extends ConflictError {
+  constructor(id: string) {
+    super('reservation_voided', `Reservation ${id} was voided; nothing was reserved`, { extra: { reservation_id: id } });
+  }
+}
+
 /** Lines of the same product are added up, and ordered by product id. */
 export function mergeLines(items: ReservationRequest['items']): ReservationLine[] {
   const totals = new Map<number, number>();
@@ -33,13 +40,21 @@ export function mergeLines(items: ReservationRequest['items']): ReservationLine[
   return [...totals].sort(([a], [b]) => a - b).map(([productId, quantity]) => ({ productId, quantity }));
 }
 
-export const RESERVE_OUTCOMES: readonly ReserveOutcome['kind'][] = ['created', 'existing', 'out_of_stock', 'product_not_found'];
-export const RELEASE_OUTCOMES: readonly ReleaseOutcome['kind'][] = ['released', 'already_released', 'not_found'];
+export const RESERVE_OUTCOMES: readonly ReserveOutcome['kind'][] = ['created', 'existing', 'voided', 'out_of_stock', 'product_not_found'];
+export const RELEASE_OUTCOMES: readonly ReleaseOutcome['kind'][] = ['released', 'already_released', 'voided', 'not_found'];
+export const VOID_OUTCOMES: readonly (VoidOutcome['kind'] | 'not_found')[] = [
+  'voided',
+  'already_voided',
+  'released',
+  'already_released',
+  'not_found',
+];
 
-/** reservations_total and reservation_releases_total, by outcome. */
+/** reservations_total, reservation_releases_total and reservation_voids_total, by outcome. */
 export interface ReservationCounters {
   reservations: Counter<'outcome'>;
   releases: Counter<'outcome'>;
+  voids: Counter<'outcome'>;
 }
 
 export class ReservationsService {
@@ -62,6 +77,9 @@ export class ReservationsService {
         return { created: true, reservation: outcome.reservation };
       case 'existing':
         return { created: false, reservation: outcome.reservation };
+      case 'voided':
+        log.warn({ reservation_id: request.reservation_id }, 'reservation refused: the id was voided');
+        throw new ReservationVoidedError(request.reservation_id);
     }
   }
 
@@ -72,12 +90,30 @@ export class ReservationsService {
     if (outcome.kind === 'released') log.info({ reservation_id: id }, 'reservation released');
     return outcome.reservation;
   }
+
+  /**
+   * Makes a reservation under this id impossible from now on (see the repository): the stock twin
+   * of a payment void. The order service voids before it concludes "nothing reserved" about a
+   * reservation whose answer it never got, so a reservation still on its way takes nothing.
+   */
+  async void(id: string | null, reason: string | undefined, { log }: RequestContext): Promise<ReservationWithItems> {
+    if (id === null) {
+      this.counters.voids.inc({ outcome: 'not_found' });
+      throw new ReservationNotFoundError();
+    }
+    const outcome = await this.reservations.void(id);
+    this.counters.voids.inc({ outcome: outcome.kind });
+    const fields = { reservation_id: id, reason: reason ?? null };
+    if (outcome.kind === 'voided') log.info(fields, 'reservation voided: nothing was reserved');
+    else if (outcome.kind === 'released') log.info(fields, 'reservation released by a void');
+    return outcome.reservation;
+  }
 }
 
 export function toReservationJson(reservation: ReservationWithItems): ReservationJson {
   return {
     reservation_id: reservation.id,
-    status: reservation.status === 'RELEASED' ? 'RELEASED' : 'ACTIVE',
+    status: reservation.status as ReservationStatus,
     items: [...reservation.items]
       .sort((a, b) => a.productId - b.productId)
       .map((item) => ({

@@ -1,6 +1,6 @@
-import type { PaymentAnswer, PaymentClient } from '../upstream/payment.client.js';
-import type { CallContext } from '../upstream/upstream-client.js';
-import { describeFailure, UpstreamError } from '../upstream/upstream-error.js';
+import type { PaymentAnswer, PaymentPort } from '../../upstream/payment.client.js';
+import type { RequestContext } from '../../upstream/upstream-client.js';
+import { describeFailure, UpstreamError } from '../../upstream/upstream-error.js';
 
 /**
  * What the payment service's record says about a charge whose outcome was unclear:
@@ -21,7 +21,7 @@ export type ChargeRecord =
  * payment service refuses it (409 payment_voided); and if it landed between the lookup and the
  * void, the void is refused with the payment (409 payment_completed), which is then the answer.
  */
-export async function lookUpAndSeal(payments: PaymentClient, orderId: string, reason: string, ctx: CallContext): Promise<ChargeRecord> {
+export async function lookUpAndSeal(payments: PaymentPort, orderId: string, reason: string, ctx: RequestContext): Promise<ChargeRecord> {
   let payment: PaymentAnswer | null;
   try {
     payment = await payments.find(orderId, ctx);

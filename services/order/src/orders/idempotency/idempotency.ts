@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { AppError, BadRequestError, ConflictError, type Logger } from '@order-system/platform';
-import type { IdempotencyKey } from '../generated/prisma/client.js';
+import type { IdempotencyKey } from '../../generated/prisma/client.js';
+import type { OrderWork } from '../domain/order.js';
 import type { IdempotencyRepository } from './idempotency.repository.js';
-import type { InFlightOrders } from './in-flight-orders.js';
 
 /** An HTTP answer as it was sent, so it can be sent again. */
 export interface StoredAnswer {
@@ -18,13 +18,17 @@ export interface IdempotentRequest {
   body: unknown;
 }
 
+/** Who is working on an order right now, in any replica (OrderLeases). */
+export interface OrderHolders {
+  holder(orderId: string): Promise<OrderWork | undefined>;
+}
+
 /**
  * Set where several replicas share the database: a claim whose order is not written yet may be
- * another replica's request, still running. It is while its order is held (its lease), and, before
- * that is taken, while the claim is younger than a lease's life.
+ * another replica's request, still running, while the claim is younger than a lease's life (once
+ * the order is written, its lease tells).
  */
 export interface SharedDatabase {
-  orders: Pick<InFlightOrders, 'currentHolder'>;
   claimLifetimeMs: number;
 }
 
@@ -60,7 +64,8 @@ export function readIdempotencyKey(header: string | undefined): string | undefin
 }
 
 /**
- * Stripe's semantics for POST /api/orders/: the first request with a key runs and its answer is
+ * Stripe's semantics for POST /api/orders/, around the handler at the HTTP edge (what it stores is
+ * the HTTP answer, status and body): the first request with a key runs and its answer is
  * stored; a repeat with the same body gets that answer again (also after a restart); a repeat
  * with another body is a 422; a repeat while the first is still running is a 409.
  *
@@ -76,6 +81,7 @@ export class IdempotencyService {
 
   constructor(
     private readonly keys: IdempotencyRepository,
+    private readonly holders: OrderHolders,
     private readonly logger: Logger,
     private readonly replicas?: SharedDatabase,
   ) {}
@@ -98,7 +104,11 @@ export class IdempotencyService {
         log.info({ idempotency_key: request.key, order_id: record.orderId }, 'idempotent replay');
         return { ...storedAnswer(record), replayed: true };
       }
-      if (!completed && this.inFlight.has(id)) throw new IdempotencyKeyInProgressError();
+      // Still running, here or in another replica (its workflow holds the order): a repeat must not
+      // answer from an order that is being decided.
+      if (!completed && (this.inFlight.has(id) || (await this.holders.holder(record.orderId)) === 'workflow')) {
+        throw new IdempotencyKeyInProgressError();
+      }
       // A request that did not finish (the process stopped), or whose answer was provisional:
       // answer from its order as it is now, if it exists.
       const answer = await handlers.answerFor(record.orderId);
@@ -110,7 +120,9 @@ export class IdempotencyService {
       }
       if (completed) return { ...storedAnswer(record), replayed: true };
       // No order yet, but another replica may be placing it: running the request here too would place it twice.
-      if (this.replicas && (await this.runsElsewhere(record, this.replicas))) throw new IdempotencyKeyInProgressError();
+      if (this.replicas && Date.now() - record.createdAt.getTime() < this.replicas.claimLifetimeMs) {
+        throw new IdempotencyKeyInProgressError();
+      }
     }
 
     this.inFlight.add(id);
@@ -125,11 +137,6 @@ export class IdempotencyService {
     } finally {
       this.inFlight.delete(id);
     }
-  }
-
-  private async runsElsewhere(record: IdempotencyKey, replicas: SharedDatabase): Promise<boolean> {
-    if (Date.now() - record.createdAt.getTime() < replicas.claimLifetimeMs) return true;
-    return (await replicas.orders.currentHolder(record.orderId)) !== undefined;
   }
 
   private async purgeOccasionally(): Promise<void> {

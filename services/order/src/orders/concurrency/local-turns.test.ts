@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryInFlightOrders } from './in-flight-orders.js';
+import { LocalTurns } from './local-turns.js';
 
 /** A promise and the function that resolves it, to hold a task open for as long as a test needs. */
 function gate(): { opened: Promise<void>; open: () => void } {
@@ -10,9 +10,9 @@ function gate(): { opened: Promise<void>; open: () => void } {
   return { opened, open };
 }
 
-describe('InMemoryInFlightOrders', () => {
+describe('LocalTurns', () => {
   it('when an order is held, then its holder is known until the work ends, even if it throws', async () => {
-    const inFlight = new InMemoryInFlightOrders();
+    const inFlight = new LocalTurns();
     const { opened, open } = gate();
 
     const work = inFlight.run('a', 'workflow', async () => {
@@ -28,7 +28,7 @@ describe('InMemoryInFlightOrders', () => {
   });
 
   it('when run finds the order held, then it waits for the holder and runs after it, one at a time', async () => {
-    const inFlight = new InMemoryInFlightOrders();
+    const inFlight = new LocalTurns();
     const { opened, open } = gate();
     const events: string[] = [];
 
@@ -48,7 +48,7 @@ describe('InMemoryInFlightOrders', () => {
   });
 
   it('when tryRun finds the order held, then it skips at once; other orders are not affected', async () => {
-    const inFlight = new InMemoryInFlightOrders();
+    const inFlight = new LocalTurns();
     const { opened, open } = gate();
     const held = inFlight.run('a', 'workflow', () => opened);
 

@@ -1,5 +1,5 @@
 import { isUniqueViolation } from '@order-system/platform';
-import type { IdempotencyKey, PrismaClient } from '../generated/prisma/client.js';
+import type { IdempotencyKey, PrismaClient } from '../../generated/prisma/client.js';
 
 export type ClaimOutcome = { kind: 'claimed'; record: IdempotencyKey } | { kind: 'exists'; record: IdempotencyKey };
 

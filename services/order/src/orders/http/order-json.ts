@@ -1,10 +1,10 @@
-import type { OrderJson, OrderStatus } from '@order-system/contracts';
+import type { OrderJson } from '@order-system/contracts';
 import { formatCents } from '@order-system/platform';
-import type { OrderRecord } from './order.types.js';
+import type { Order } from '../domain/order.js';
 
 const VISIBLE_PAYMENT_STATUSES = new Set(['COMPLETED', 'FAILED', 'REFUNDED']);
 
-export function toOrderJson(order: OrderRecord): OrderJson {
+export function toOrderJson(order: Order): OrderJson {
   return {
     id: order.id,
     customer_name: order.customerName,
@@ -17,14 +17,14 @@ export function toOrderJson(order: OrderRecord): OrderJson {
       line_total: item.unitPriceCents === null ? null : formatCents(item.unitPriceCents * item.quantity),
     })),
     total_amount: order.totalCents === null ? null : formatCents(order.totalCents),
-    status: order.status as OrderStatus,
+    status: order.status,
     cancellation_reason: order.cancellationReason,
     payment_status: paymentStatus(order),
     created_at: order.createdAt.toISOString(),
     updated_at: order.updatedAt.toISOString(),
     status_history: order.history.map((change) => ({
-      from: change.fromStatus as OrderStatus | null,
-      to: change.toStatus as OrderStatus,
+      from: change.from,
+      to: change.to,
       at: change.at.toISOString(),
       by: change.by,
       reason: change.reason,
@@ -36,7 +36,7 @@ export function toOrderJson(order: OrderRecord): OrderJson {
  * What the payment service said about this order's payment; null while there is none we know of.
  * While a refund is owed but not confirmed, a payment we saw completed is still COMPLETED.
  */
-function paymentStatus(order: OrderRecord): OrderJson['payment_status'] {
+function paymentStatus(order: Order): OrderJson['payment_status'] {
   if (order.paymentState === 'REFUND_PENDING') return order.paymentId === null ? null : 'COMPLETED';
   return VISIBLE_PAYMENT_STATUSES.has(order.paymentState) ? (order.paymentState as OrderJson['payment_status']) : null;
 }

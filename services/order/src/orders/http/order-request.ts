@@ -1,6 +1,6 @@
 import { ORDER_REQUIRED_MESSAGE, type OrderCreate, orderCreateBody, orderLines } from '@order-system/contracts';
 import { type ErrorDetails, isBlank as isBlankText, parseOrThrow, ValidationError } from '@order-system/platform';
-import type { OrderLine } from './order.types.js';
+import type { OrderLine } from '../domain/order.js';
 
 /**
  * The create-order body, validated. A missing or blank name, or no products at all, gets the

@@ -1,0 +1,53 @@
+import type { Order } from '../domain/order.js';
+import type { FailureCode } from '../domain/order-failures.js';
+import type { StoredAnswer } from '../idempotency/idempotency.js';
+import type { Placement } from '../placement/place-order.js';
+import { toOrderJson } from './order-json.js';
+
+/** The HTTP status of an order cancelled for each reason, as POST /api/orders/ answers it (with the order, `error` and `code`). */
+const FAILURE_STATUS: Record<FailureCode, number> = {
+  product_not_found: 400,
+  out_of_stock: 400,
+  amount_too_large: 400,
+  payment_failed: 400,
+  payment_refunded: 400,
+  order_cancelled: 400,
+  // Faults on the service's side: nothing was charged (or it was refunded); trying again may work.
+  product_service_unavailable: 503,
+  payment_service_unavailable: 503,
+  order_interrupted: 503,
+  payment_amount_mismatch: 503,
+  stock_not_confirmed: 503,
+};
+
+export const PAYMENT_PENDING = {
+  code: 'payment_pending',
+  message: 'The payment could not be confirmed yet; the order stays PENDING until its outcome is known',
+} as const;
+
+/**
+ * The answer POST /api/orders/ gives for an order as it now is: 201 once it is paid (or beyond);
+ * 202 `payment_pending` while undecided; a CANCELLED order with its reason as `error` and its code.
+ * Also the answer for an order that another worker decided, and for a repeat under an
+ * Idempotency-Key whose first request was interrupted.
+ */
+export function answerForOrder(order: Order): StoredAnswer {
+  if (order.status === 'PENDING') {
+    return { status: 202, body: { ...toOrderJson(order), error: PAYMENT_PENDING.message, code: PAYMENT_PENDING.code } };
+  }
+  if (order.status !== 'CANCELLED') return { status: 201, body: toOrderJson(order) };
+  const code = order.failureCode ?? 'order_cancelled';
+  return {
+    status: FAILURE_STATUS[code] ?? 400,
+    body: { ...toOrderJson(order), error: order.cancellationReason ?? 'Order cancelled', code },
+  };
+}
+
+/** The answer for each way placing an order ends. */
+export function answerForPlacement(placement: Placement): StoredAnswer | null {
+  if (placement.kind === 'cancelled') {
+    const { order, failure } = placement;
+    return { status: FAILURE_STATUS[failure.code], body: { ...toOrderJson(order), error: failure.message, code: failure.code } };
+  }
+  return placement.order ? answerForOrder(placement.order) : null;
+}
