@@ -1,4 +1,4 @@
-export { authenticate, identify, requireRole } from './auth/middleware.js';
+export { authenticate, requireRole } from './auth/middleware.js';
 export {
   ACCESS_TOKEN_TTL_SECONDS,
   CLOCK_SKEW_SECONDS,
@@ -25,15 +25,13 @@ export { serviceDatabase } from './db/service-database.js';
 export { isUniqueViolation } from './db/unique-violation.js';
 export { isWriteConflict } from './db/write-conflict.js';
 export * from './errors.js';
-export { apiRouter } from './http/api-router.js';
 export type { ReadinessReport, ReadyChecks } from './http/common-routes.js';
 export { createServiceApp, type ServiceApi, type ServiceAppOptions } from './http/create-app.js';
 export { errorHandler, toAppError } from './http/error-handler.js';
 export { assertIntegerLiterals, keysWithNonIntegerLiterals } from './http/integer-literals.js';
 export { type Counter, ServiceMetrics } from './http/metrics.js';
 export { type ApiSpec, apiSpecRoutes, buildOpenApi, type OperationSpec, type ParameterSpec, type PathsSpec } from './http/openapi.js';
-export { errorJson } from './http/openapi-components.js';
-export { type ApiInfo, exampleProblems, openApiDocument } from './http/openapi-document.js';
+export { type ApiInfo, exampleProblems } from './http/openapi-document.js';
 export { type Pagination, paginationQuery, setPaginationHeaders } from './http/pagination.js';
 export {
   type AttemptLimit,
