@@ -28,6 +28,8 @@ export class Fleet {
     /** Between the first order replica and the product balancer. */
     readonly productProxy: TcpProxy,
     readonly databases: { product: pg.Client; payment: pg.Client; order: pg.Client },
+    /** Each service's DATABASE_URL, for a further replica. */
+    readonly databaseUrls: { product: string; payment: string; order: string },
   ) {}
 
   async stop(): Promise<void> {
@@ -60,5 +62,5 @@ export async function startFleet(orderEnv: Record<string, string>): Promise<Flee
   ]);
   const order = await startRoundRobin(orders.map((o) => o.url));
   const databases = { product: await connect(urls.product), payment: await connect(urls.payment), order: await connect(urls.order) };
-  return new Fleet(products, payments, orders, { product, payment, order }, paymentProxy, productProxy, databases);
+  return new Fleet(products, payments, orders, { product, payment, order }, paymentProxy, productProxy, databases, urls);
 }

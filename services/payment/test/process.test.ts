@@ -1,4 +1,4 @@
-import { type ServiceProcess, startServiceProcess, TEST_JWT_SECRET, tempDatabaseUrl } from '@order-system/testing';
+import { rawRequest, type ServiceProcess, startServiceProcess, TEST_JWT_SECRET, tempDatabaseUrl } from '@order-system/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { newOrderId, SERVICE } from './payment-app.js';
 
@@ -15,6 +15,23 @@ describe('the payment service as a process', () => {
   it('when it starts, then it answers /health and /ready', async () => {
     expect(await (await fetch(`${service.url}/health`)).json()).toEqual({ status: 'ok', service: 'payment' });
     expect((await fetch(`${service.url}/ready`)).status).toBe(200);
+  });
+
+  it.each([
+    ['a host and port', 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443'],
+    ['a path of the service', 'CONNECT /api/payments/ HTTP/1.1\r\nHost: 127.0.0.1'],
+  ])('when a CONNECT to %s arrives, then the JSON 405 with Allow and the request id, and the connection is closed', async (_case, head) => {
+    const res = await rawRequest(service.port, `${head}\r\nX-Request-Id: connect-req-1\r\n\r\n`);
+
+    expect(res.status).toBe(405);
+    expect(res.json).toEqual({ error: 'Method CONNECT not allowed', code: 'method_not_allowed' });
+    expect(res.headers).toMatchObject({
+      allow: 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS',
+      'x-request-id': 'connect-req-1',
+      connection: 'close',
+      'content-type': 'application/json; charset=utf-8',
+    });
+    expect((await fetch(`${service.url}/health`)).status).toBe(200);
   });
 
   it('when a payment is charged and refunded, then each state change is logged with its request id', async () => {

@@ -1,4 +1,4 @@
-import { startServiceProcess, TEST_JWT_SECRET, tempDatabaseUrl } from '@order-system/testing';
+import { rawRequest, startServiceProcess, TEST_JWT_SECRET, tempDatabaseUrl } from '@order-system/testing';
 import { describe, expect, it } from 'vitest';
 
 // The service as `npm start` runs it: its own process, its own database file.
@@ -15,6 +15,22 @@ describe('the product service process', () => {
     expect(product.logs.map((line) => line.msg)).toEqual(
       expect.arrayContaining(['migration applied', 'listening', 'shutting down', 'stopped']),
     );
+  });
+
+  it('when a CONNECT arrives, then the JSON 405 with Allow and a request id, the connection closed, and nothing else is lost', async () => {
+    const product = await startServiceProcess('product', { JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: tempDatabaseUrl('product') });
+    try {
+      const res = await rawRequest(product.port, 'CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n');
+
+      expect(res.status).toBe(405);
+      expect(res.json).toEqual({ error: 'Method CONNECT not allowed', code: 'method_not_allowed' });
+      expect(res.headers.allow).toBe('GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS');
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.headers.connection).toBe('close');
+      expect((await fetch(`${product.url}/api/products/`)).status).toBe(200);
+    } finally {
+      await product.stop();
+    }
   });
 
   it('when its port is taken, then it exits with a message that says so', async () => {

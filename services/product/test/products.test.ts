@@ -186,6 +186,60 @@ describe('reading products', () => {
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('validation_failed');
   });
+
+  it.each([
+    ['offset=1000000001', 'offset', 'must be an integer from 0 to 1000000000'],
+    ['offset=99999999999', 'offset', 'must be an integer from 0 to 1000000000'],
+    ['offset=-1', 'offset', 'must be an integer from 0 to 1000000000'],
+    ['offset=1e3', 'offset', 'must be an integer from 0 to 1000000000'],
+    ['limit=0', 'limit', 'must be an integer from 1 to 100'],
+    ['limit=101', 'limit', 'must be an integer from 1 to 100'],
+    ['limit=abc', 'limit', 'must be an integer from 1 to 100'],
+  ])('when the query is %s, then the 400 says the range the parameter takes', async (query, name, message) => {
+    const res = await request(t.app).get(`/api/products/?${query}`);
+    expect(res.status).toBe(400);
+    expect(res.body.details).toEqual({ [name]: [message] });
+  });
+
+  it('when the offset is the largest allowed, then 200 with an empty page, its prev link pointing at the last page', async () => {
+    const res = await request(t.app).get('/api/products/?offset=1000000000&limit=10');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual([]);
+    const total = Number(res.headers['x-total-count']);
+    const last = Math.floor((total - 1) / 10) * 10;
+    expect(res.headers.link).toContain(`limit=10&offset=${last}>; rel="prev"`);
+    expect(res.headers.link).toContain(`limit=10&offset=${last}>; rel="last"`);
+  });
+
+  it('when a page past the end is asked for, then prev is the last page, not another empty one', async () => {
+    const fresh = await createTestProductApp();
+    for (const name of ['a', 'b', 'c', 'd', 'e']) {
+      await request(fresh.app).post('/api/products/').set('Authorization', ADMIN).send({ name, price: '1.00', stock: 1 });
+    }
+
+    const past = await request(fresh.app).get('/api/products/?limit=2&offset=20');
+    const justPast = await request(fresh.app).get('/api/products/?limit=2&offset=5');
+    const unaligned = await request(fresh.app).get('/api/products/?limit=2&offset=3');
+
+    expect(past.body).toEqual([]);
+    expect(past.headers.link).toContain('limit=2&offset=4>; rel="prev"');
+    expect(past.headers.link).not.toContain('rel="next"');
+    expect(justPast.headers.link).toContain('limit=2&offset=4>; rel="prev"');
+    expect(unaligned.headers.link).toContain('limit=2&offset=1>; rel="prev"');
+    expect(unaligned.headers.link).toContain('limit=2&offset=4>; rel="last"');
+    const prev = await request(fresh.app).get('/api/products/?limit=2&offset=4');
+    expect(prev.body.map((p: { name: string }) => p.name)).toEqual(['e']);
+    await fresh.deps.close();
+  });
+
+  it('when the OpenAPI document describes limit and offset, then it says the range each takes', async () => {
+    const res = await request(t.app).get('/openapi.json');
+    const parameters = res.body.paths['/api/products/'].get.parameters as { name: string; description?: string }[];
+    expect(parameters.find((p) => p.name === 'offset')?.description).toBe(
+      'How many items to skip: an integer from 0 to 1000000000 (default 0)',
+    );
+    expect(parameters.find((p) => p.name === 'limit')?.description).toBe('Page size: an integer from 1 to 100 (default 100)');
+  });
 });
 
 describe('updating and deleting', () => {

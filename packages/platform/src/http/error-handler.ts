@@ -68,11 +68,23 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
     return;
   }
   const appError = toAppError(err);
-  if (appError.status >= 500) {
+  const fields = { code: appError.code, status: appError.status };
+  if (appError instanceof InternalError) {
+    // Unknown: a bug or a fault nobody foresaw. The stack is what finds it.
     req.log.error({ err: appError.cause ?? err }, 'request failed');
+  } else if (appError.status >= 500) {
+    // Foreseen (a neighbour down, an injected fault): its code and sentence say it all; a stack would only repeat.
+    req.log.warn({ ...fields, ...causeOf(appError) }, appError.message);
   } else {
-    req.log.info({ code: appError.code, status: appError.status }, appError.message);
+    req.log.info(fields, appError.message);
   }
   for (const [name, value] of Object.entries(appError.headers)) res.setHeader(name, value);
   res.status(appError.status).json(appError.toJSON());
 };
+
+/** The message of what caused a foreseen 5xx (an upstream's answer, say), never its stack. */
+function causeOf(error: AppError): { cause?: string } {
+  const { cause } = error;
+  if (cause === undefined) return {};
+  return { cause: cause instanceof Error ? cause.message : String(cause) };
+}

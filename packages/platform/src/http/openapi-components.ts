@@ -103,7 +103,7 @@ function errorResponse(description: string, example: Record<string, unknown>, he
 export const COMPONENT_RESPONSES = {
   BadRequest: errorResponse(
     'Bad input: an unknown or invalid query parameter, a malformed JSON body, or a body that fails validation (`details` says which field)',
-    { error: 'Validation failed', code: 'validation_failed', details: { limit: ['must be a non-negative integer'] } },
+    { error: 'Validation failed', code: 'validation_failed', details: { limit: ['must be an integer from 1 to 100'] } },
   ),
   Unauthorized: errorResponse('No bearer token, or an invalid, expired or refresh token', new UnauthorizedError().toJSON(), [
     'WWW-Authenticate',

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Express } from 'express';
+import { requestIdFrom } from '../http/request-id.js';
 import type { Logger } from '../logger.js';
 
 /** More headers than this is a 431. Node would keep the first 1000 and drop the rest without a word. */
@@ -16,6 +17,14 @@ interface ServerAnswer {
 }
 
 const BAD_REQUEST: ServerAnswer = { status: 400, code: 'bad_request', message: 'The request is not valid HTTP/1.1' };
+
+const CONNECT_REFUSED: ServerAnswer = { status: 405, code: 'method_not_allowed', message: 'Method CONNECT not allowed' };
+/**
+ * The Allow of a CONNECT's 405: the methods the services answer at all. A CONNECT names a host and
+ * port rather than a path (the services are no proxies), so there is no route to ask; OPTIONS on a
+ * path says what that path takes.
+ */
+export const CONNECT_ALLOW = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
 
 /** What Node's HTTP parser and timers report, as the contract's errors (Node answers these in plain text). */
 const CLIENT_ERRORS: Record<string, ServerAnswer> = {
@@ -35,6 +44,8 @@ export interface HttpServerOptions {
  * it cannot parse, headers too large, a request that does not arrive in time, an HTTP/1.1 request
  * without Host, an Expect it does not know) gets the contract's JSON error instead of plain text,
  * with `Connection: close`; and a request with more than 1000 headers is refused, not truncated.
+ * A CONNECT, which Node hands over as a bare socket (and closes unanswered when nobody listens),
+ * gets the contract's 405.
  */
 export function createHttpServer(app: Express, options: HttpServerOptions): Server {
   const { logger, requestTimeoutMs } = options;
@@ -80,13 +91,26 @@ export function createHttpServer(app: Express, options: HttpServerOptions): Serv
     }
     const answer = CLIENT_ERRORS[err.code ?? ''] ?? BAD_REQUEST;
     logger.info({ status: answer.status, code: answer.code, reason: err.code }, answer.message);
-    socket.end(rawAnswer(answer));
-    // Destroying at once could reset the connection before the client has read the answer.
-    const linger = setTimeout(() => socket.destroy(), LINGER_MS);
-    linger.unref();
-    socket.once('close', () => clearTimeout(linger));
+    endWith(socket, rawAnswer(answer));
+  });
+
+  server.on('connect', (req: IncomingMessage, socket: Duplex) => {
+    // The socket is ours from here: Node's own error handling left it with the parser.
+    socket.on('error', () => socket.destroy());
+    const requestId = requestIdFrom(req);
+    logger.info({ request_id: requestId, status: CONNECT_REFUSED.status, code: CONNECT_REFUSED.code }, CONNECT_REFUSED.message);
+    endWith(socket, rawAnswer(CONNECT_REFUSED, { Allow: CONNECT_ALLOW, 'X-Request-Id': requestId }));
   });
   return server;
+}
+
+/** Sends the last bytes of a connection and closes it. */
+function endWith(socket: Duplex, answer: string): void {
+  socket.end(answer);
+  // Destroying at once could reset the connection before the client has read the answer.
+  const linger = setTimeout(() => socket.destroy(), LINGER_MS);
+  linger.unref();
+  socket.once('close', () => clearTimeout(linger));
 }
 
 function requestProblem(req: IncomingMessage): ServerAnswer | null {
@@ -108,8 +132,10 @@ function jsonHeaders(body: string): Record<string, string> {
   };
 }
 
-function rawAnswer(answer: ServerAnswer): string {
+function rawAnswer(answer: ServerAnswer, extraHeaders: Record<string, string> = {}): string {
   const body = JSON.stringify({ error: answer.message, code: answer.code });
-  const headers = Object.entries({ ...jsonHeaders(body), Connection: 'close' }).map(([name, value]) => `${name}: ${value}`);
+  const headers = Object.entries({ ...jsonHeaders(body), ...extraHeaders, Connection: 'close' }).map(
+    ([name, value]) => `${name}: ${value}`,
+  );
   return [`HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}`, ...headers, '', body].join('\r\n');
 }
