@@ -26,26 +26,29 @@ const amount = z
   })
   .meta({ description: 'Decimal string or number, at most two decimal places, e.g. "50.00"; 0 makes a FAILED payment' });
 
-export const paymentBody = z.strictObject({ order_id: uuid, amount }, expected('a JSON object'));
+export const paymentBody = z.strictObject({ order_id: uuid, amount }, expected('a JSON object')).meta({ id: 'PaymentRequest' });
 export type PaymentRequest = z.infer<typeof paymentBody>;
 
 /** The optional body of a refund or a void: nothing, `{}` or `{"reason": "..."}` (the reason is logged). */
 export const paymentActionBody = z
   .strictObject({ reason: text({ max: 500, required: false, multiline: true }).optional() }, expected('a JSON object'))
+  .meta({ id: 'PaymentAction' })
   .optional();
 
 export type PaymentActionRequest = z.infer<typeof paymentActionBody>;
 
 /** The payment as the payment service answers it. */
-export const paymentJson = z.object({
-  id: uuidJson,
-  order_id: uuidJson,
-  amount: amountJson,
-  status: z.enum(PAYMENT_STATUSES),
-  created_at: timestampJson,
-  updated_at: timestampJson,
-  refunded_at: timestampJson.nullable(),
-});
+export const paymentJson = z
+  .object({
+    id: uuidJson,
+    order_id: uuidJson,
+    amount: amountJson,
+    status: z.enum(PAYMENT_STATUSES),
+    created_at: timestampJson,
+    updated_at: timestampJson,
+    refunded_at: timestampJson.nullable(),
+  })
+  .meta({ id: 'Payment' });
 export type PaymentJson = z.infer<typeof paymentJson>;
 
 /**
@@ -53,14 +56,16 @@ export type PaymentJson = z.infer<typeof paymentJson>;
  * refunded (`payment_refunded`): the error plus the payment's fields, so the caller learns the
  * charge from the refusal itself.
  */
-export const paymentConflictJson = z.object({
-  error: z.string(),
-  code: z.string(),
-  payment_id: uuidJson,
-  order_id: uuidJson,
-  amount: amountJson,
-  status: z.enum(PAYMENT_STATUSES),
-});
+export const paymentConflictJson = z
+  .object({
+    error: z.string(),
+    code: z.string(),
+    payment_id: uuidJson,
+    order_id: uuidJson,
+    amount: amountJson,
+    status: z.enum(PAYMENT_STATUSES),
+  })
+  .meta({ id: 'PaymentConflict' });
 export type PaymentConflictJson = z.infer<typeof paymentConflictJson>;
 
 /** How many order ids `GET /api/payments/?order_ids=` takes at most. */

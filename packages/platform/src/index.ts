@@ -21,24 +21,17 @@ export { checkDatabase, type OpenedDatabase, openDatabase, type ServiceDatabase 
 export { createSqlitePrismaClient } from './db/prisma-client.js';
 export { SerializedSqliteAdapterFactory } from './db/prisma-sqlite.js';
 export { type DatabaseShape, shapeFromDatabase, shapeFromPostgresql, shapeFromPrismaSchema } from './db/schema-check.js';
+export { serviceDatabase } from './db/service-database.js';
 export { isUniqueViolation } from './db/unique-violation.js';
 export { isWriteConflict } from './db/write-conflict.js';
 export * from './errors.js';
-export { createServiceApp, type ReadinessReport, type ServiceAppOptions } from './http/create-app.js';
+export type { ReadinessReport, ReadyChecks } from './http/common-routes.js';
+export { createServiceApp, type ServiceApi, type ServiceAppOptions } from './http/create-app.js';
 export { errorHandler, toAppError } from './http/error-handler.js';
 export { assertIntegerLiterals, keysWithNonIntegerLiterals } from './http/integer-literals.js';
 export { type Counter, ServiceMetrics } from './http/metrics.js';
-export {
-  type Access,
-  type ApiSpec,
-  buildOpenApi,
-  exampleProblems,
-  type HttpMethod,
-  type OperationSpec,
-  type ParameterSpec,
-  type PathsSpec,
-  type ResponseSpec,
-} from './http/openapi.js';
+export { type ApiSpec, apiSpecRoutes, buildOpenApi, type OperationSpec, type ParameterSpec, type PathsSpec } from './http/openapi.js';
+export { type ApiInfo, exampleProblems } from './http/openapi-document.js';
 export { type Pagination, paginationQuery, setPaginationHeaders } from './http/pagination.js';
 export {
   type AttemptLimit,
@@ -47,8 +40,24 @@ export {
   createAttemptLimiter,
   rateLimited,
 } from './http/rate-limit.js';
+export { type RequestContext, requestContext } from './http/request-context.js';
 export { REQUEST_ID_HEADER, requestIdFrom } from './http/request-id.js';
 export { defineRoute, type RouteHandlers, type RouteOptions } from './http/route.js';
+export {
+  type Access,
+  type AnyRouteSpec,
+  type BodySpec,
+  type ExampleSpec,
+  type HeaderName,
+  type HeaderParam,
+  type HttpMethod,
+  type PathParam,
+  type ResponseSpec,
+  type RouteInput,
+  type RouteSpec,
+  route,
+  type SchemaRef,
+} from './http/route-spec.js';
 export { parseOrThrow, zodDetails } from './http/validate.js';
 export { runMain } from './lifecycle/run-main.js';
 export { serve } from './lifecycle/serve.js';

@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import { describe, expect, it } from 'vitest';
-import { expressRoutes, openApiRoutes } from './openapi.js';
+import { documentProblems, expressRoutes, openApiRoutes } from './openapi.js';
 
 describe('expressRoutes', () => {
   it('finds the routes of the app and of the routers mounted on it, one per method', () => {
@@ -33,5 +33,58 @@ describe('openApiRoutes', () => {
     const document = { paths: { '/api/items/': { get: {}, post: {}, parameters: [] }, '/api/items/{item_id}/status/': { patch: {} } } };
 
     expect(openApiRoutes(document)).toEqual(['GET /api/items', 'PATCH /api/items/{}/status', 'POST /api/items']);
+  });
+});
+
+describe('documentProblems', () => {
+  const answer = { description: 'ok', headers: { 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' } } };
+  const shared = Object.fromEntries(['400', '401', '405', '429', '500'].map((status) => [status, answer]));
+  const documentWith = (header: object, responses: object = {}, schemas: object = {}) => ({
+    paths: {
+      '/api/items/': {
+        post: {
+          operationId: 'createItem',
+          security: [],
+          parameters: [{ $ref: '#/components/parameters/RequestId' }, header],
+          responses: { ...shared, ...responses },
+        },
+      },
+    },
+    components: { parameters: { RequestId: { name: 'X-Request-Id', in: 'header', schema: { type: 'string' } } }, schemas },
+  });
+
+  it('when a request header has no example or default, then nothing is wrong', () => {
+    expect(documentProblems(documentWith({ name: 'Idempotency-Key', in: 'header', schema: { type: 'string' } }))).toEqual([]);
+  });
+
+  it('when a request header has an example or a default (Try it out would send it every time), then that is named', () => {
+    const problems = [
+      { name: 'Idempotency-Key', in: 'header', example: 'k-1', schema: { type: 'string' } },
+      { name: 'Idempotency-Key', in: 'header', schema: { type: 'string', examples: ['k-1'] } },
+      { name: 'Idempotency-Key', in: 'header', schema: { type: 'string', default: 'k-1' } },
+    ].map((header) => documentProblems(documentWith(header)));
+
+    expect(problems).toEqual([
+      ['POST /api/items/: header Idempotency-Key has an example (Try it out would send it)'],
+      ['POST /api/items/: header Idempotency-Key has an example (Try it out would send it)'],
+      ['POST /api/items/: header Idempotency-Key has a default'],
+    ]);
+  });
+
+  it('when the 408 lacks the X-Request-Id header or says it has none, then that is named', () => {
+    const timeout = { description: 'too slow (so without X-Request-Id)' };
+
+    expect(documentProblems(documentWith({ name: 'A', in: 'header' }, { 408: timeout }))).toEqual([
+      'POST /api/items/ 408: no X-Request-Id header',
+      'POST /api/items/ 408: says it has no X-Request-Id',
+    ]);
+  });
+
+  it('when a list is a component schema (Swagger UI shows array<any>), then that is named', () => {
+    const schemas = { ItemList: { type: 'array', items: { $ref: '#/components/schemas/Item' } } };
+
+    expect(documentProblems(documentWith({ name: 'A', in: 'header' }, {}, schemas))).toEqual([
+      'components.schemas.ItemList is a list (Swagger UI shows it as array<any>)',
+    ]);
   });
 });

@@ -89,8 +89,11 @@ type Json = Record<string, unknown>;
 /**
  * What a document lacks that this project's documents must have: an operationId (unique), a
  * `security`, the X-Request-Id parameter, the shared answers (405 and 500; on /api routes also 400,
- * 401 and 429), an X-Request-Id header on every answer (but the HTTP server's own 408 and 431) and
- * an example for every body; and no `$schema` anywhere.
+ * 401 and 429), an X-Request-Id header on every answer (the HTTP server's own 408 and 431 too) and
+ * an example for every body; and no `$schema` anywhere. What it must not have: a request header
+ * with an example or a default (Swagger UI's Try it out would send that value with every try: one
+ * Idempotency-Key for every order), and a list as a component schema (Swagger UI shows a component
+ * that is an array of references as `array<any>`; lists are written inline where they are answered).
  * Empty when all is well.
  */
 export function documentProblems(document: Json): string[] {
@@ -103,6 +106,9 @@ export function documentProblems(document: Json): string[] {
     return components[kind]?.[name] ?? {};
   };
   if (JSON.stringify(document).includes('"$schema"')) problems.push('a schema embeds $schema');
+  for (const [name, schema] of Object.entries(components.schemas ?? {})) {
+    if (schema.type === 'array') problems.push(`components.schemas.${name} is a list (Swagger UI shows it as array<any>)`);
+  }
   const ids = new Set<string>();
   for (const [path, item] of Object.entries((document.paths ?? {}) as Record<string, Record<string, Json>>)) {
     for (const [method, op] of Object.entries(item)) {
@@ -114,6 +120,13 @@ export function documentProblems(document: Json): string[] {
       if (!Array.isArray(op.security)) problems.push(`${where}: no security`);
       const parameters = ((op.parameters ?? []) as Json[]).map(resolve);
       if (!parameters.some((p) => p.name === 'X-Request-Id' && p.in === 'header')) problems.push(`${where}: no X-Request-Id parameter`);
+      for (const p of parameters.filter((p) => p.in === 'header')) {
+        const schema = (p.schema ?? {}) as Json;
+        if (p.example !== undefined || p.examples !== undefined || schema.example !== undefined || schema.examples !== undefined) {
+          problems.push(`${where}: header ${String(p.name)} has an example (Try it out would send it)`);
+        }
+        if (schema.default !== undefined) problems.push(`${where}: header ${String(p.name)} has a default`);
+      }
       const body = op.requestBody as Json | undefined;
       for (const [type, media] of Object.entries((body?.content ?? {}) as Record<string, Json>)) {
         if (media.example === undefined && media.examples === undefined) problems.push(`${where} request body ${type}: no example`);
@@ -124,8 +137,8 @@ export function documentProblems(document: Json): string[] {
       for (const [status, raw] of Object.entries(responses)) {
         const response = resolve(raw);
         const headers = (response.headers ?? {}) as Json;
-        const fromServer = status === '408' || status === '431';
-        if (!fromServer && !headers['X-Request-Id']) problems.push(`${where} ${status}: no X-Request-Id header`);
+        if (!headers['X-Request-Id']) problems.push(`${where} ${status}: no X-Request-Id header`);
+        if (/without X-Request-Id/i.test(String(response.description))) problems.push(`${where} ${status}: says it has no X-Request-Id`);
         for (const [type, media] of Object.entries((response.content ?? {}) as Record<string, Json>)) {
           if (media.example === undefined && media.examples === undefined) problems.push(`${where} ${status} ${type}: no example`);
         }

@@ -48,7 +48,7 @@ export async function createDeps(config: PaymentConfig, logger: Logger, override
     prisma,
     tokens: createTokenService(config.JWT_SECRET, { maxTtlSeconds: config.JWT_MAX_TTL_SECONDS }),
     metrics,
-    payments: new PaymentsService(new PaymentsRepository(prisma), processor, logger, {
+    payments: new PaymentsService(new PaymentsRepository(prisma), processor, {
       charges: metrics.counter('payments_total', 'Charge requests, by outcome', ['outcome'], byOutcome(CHARGE_OUTCOMES)),
       refunds: metrics.counter('payment_refunds_total', 'Refund requests, by outcome', ['outcome'], byOutcome(REFUND_OUTCOMES)),
       voids: metrics.counter('payment_voids_total', 'Void requests, by outcome', ['outcome'], byOutcome(VOID_OUTCOMES)),

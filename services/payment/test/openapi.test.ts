@@ -1,5 +1,5 @@
 import { describeOpenApiDocument } from '@order-system/testing';
-import { paymentApi, paymentOpenApi } from '../src/openapi.js';
+import { paymentApi } from '../src/app.js';
 import { createTestPaymentApp } from './payment-app.js';
 
-describeOpenApiDocument({ service: 'payment', api: paymentApi, document: paymentOpenApi, createApp: () => createTestPaymentApp() });
+describeOpenApiDocument({ service: 'payment', createApp: () => createTestPaymentApp(), routes: (deps) => paymentApi(deps).routes });

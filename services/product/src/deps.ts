@@ -49,7 +49,7 @@ export async function createDeps(config: ProductConfig, logger: Logger): Promise
     tokens,
     metrics,
     products: new ProductsService(productsRepository),
-    reservations: new ReservationsService(new ReservationsRepository(prisma), logger, {
+    reservations: new ReservationsService(new ReservationsRepository(prisma), {
       reservations: metrics.counter('reservations_total', 'Reservation requests, by outcome', ['outcome'], byOutcome(RESERVE_OUTCOMES)),
       releases: metrics.counter('reservation_releases_total', 'Reservation releases, by outcome', ['outcome'], byOutcome(RELEASE_OUTCOMES)),
       voids: metrics.counter('reservation_voids_total', 'Reservation voids, by outcome', ['outcome'], byOutcome(VOID_OUTCOMES)),

@@ -1,5 +1,5 @@
 import { describeOpenApiDocument } from '@order-system/testing';
-import { productApi, productOpenApi } from '../src/openapi.js';
+import { productApi } from '../src/app.js';
 import { createTestProductApp } from './product-app.js';
 
-describeOpenApiDocument({ service: 'product', api: productApi, document: productOpenApi, createApp: () => createTestProductApp() });
+describeOpenApiDocument({ service: 'product', createApp: () => createTestProductApp(), routes: (deps) => productApi(deps).routes });

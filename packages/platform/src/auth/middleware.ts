@@ -28,34 +28,47 @@ function bearerToken(req: Request): string | undefined {
   return match[1];
 }
 
+/** What the request's Authorization header proved: claims, nothing (no header), or why it is refused. */
+type Outcome = { claims?: Claims; error?: unknown };
+const OUTCOME = Symbol('authentication outcome');
+type Identified = Request & { [OUTCOME]?: Outcome };
+
+/** The header is verified once per request, whoever asks first (the rate limiter's exemption, the routes). */
+function outcome(req: Request, tokens: TokenService): Outcome {
+  const known = (req as Identified)[OUTCOME];
+  if (known) return known;
+  let result: Outcome;
+  try {
+    const token = bearerToken(req);
+    result = token === undefined ? {} : { claims: tokens.verify(token, 'access') };
+  } catch (error) {
+    result = { error };
+  }
+  (req as Identified)[OUTCOME] = result;
+  if (result.claims) req.auth = result.claims;
+  return result;
+}
+
 /**
- * Reads `Authorization: Bearer <jwt>` when present and sets `req.auth`. A header that is
- * present but malformed or invalid is a 401 even where a token is optional.
+ * Reads `Authorization: Bearer <jwt>` and sets `req.auth` when it is a valid access token, and
+ * nothing else: a bad header is refused later, by `authenticate`, where the routes begin. Run
+ * early (before the rate limiter, which exempts service calls), so the token is verified once.
  */
-export function authenticate(tokens: TokenService): RequestHandler {
+export function identify(tokens: TokenService): RequestHandler {
   return (req, _res, next) => {
-    try {
-      const token = bearerToken(req);
-      if (token !== undefined) req.auth = tokens.verify(token, 'access');
-      next();
-    } catch (err) {
-      next(err);
-    }
+    outcome(req, tokens);
+    next();
   };
 }
 
 /**
- * Whether the request is one of the services' own calls: a single, valid access token of role
- * `service`. Nothing is set on the request; the route still authenticates it as usual.
+ * Sets `req.auth` from `Authorization: Bearer <jwt>` when present. A header that is present but
+ * malformed or invalid is a 401, also where a token is optional. A request `identify` has seen is
+ * not verified again.
  */
-export function isServiceCall(tokens: TokenService): (req: Request) => boolean {
-  return (req) => {
-    try {
-      const token = bearerToken(req);
-      return token !== undefined && tokens.verify(token, 'access').role === 'service';
-    } catch {
-      return false;
-    }
+export function authenticate(tokens: TokenService): RequestHandler {
+  return (req, _res, next) => {
+    next(outcome(req, tokens).error);
   };
 }
 

@@ -59,6 +59,12 @@ const VERIFIED_CACHE_SIZE = 1000;
  * secret as a string, jsonwebtoken would build one on every sign and every verify. Tokens that
  * verified are remembered (at most VERIFIED_CACHE_SIZE) until they expire, so a token sent again
  * and again (a service's, a browser's) is verified once; a token that fails is never remembered.
+ *
+ * A request's token is verified once (the app reads it before the rate limiter and keeps the
+ * result), so this cache saves work across requests, not within one. Measured in one run on the
+ * product service (GET /api/products/{id}/ with one service token, in process, alternating rounds):
+ * about 9 µs of CPU per verify without it and 0.1 µs with it, and 610-640 µs of CPU per request
+ * without it against 470-565 µs with it. It stays.
  */
 export function createTokenService(secret: string, options: TokenServiceOptions = {}): TokenService {
   const key: KeyObject = createSecretKey(Buffer.from(secret, 'utf8'));

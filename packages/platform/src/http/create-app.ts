@@ -3,25 +3,34 @@
 /// <reference types="pino-http" preserve="true" />
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import { pinoHttp } from 'pino-http';
-import { isServiceCall } from '../auth/middleware.js';
+import { authenticate, identify } from '../auth/middleware.js';
 import type { TokenService } from '../auth/tokens.js';
 import { AppError, NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { apiRouter } from './api-router.js';
+import { commonRoutes, type ReadinessReport, type ReadyChecks } from './common-routes.js';
 import { corsFor } from './cors.js';
 import { errorHandler } from './error-handler.js';
 import { type HttpHardeningSettings, keepRawUtf8Body, requireUtf8Json, securityHeaders } from './hardening.js';
 import { ServiceMetrics } from './metrics.js';
+import { openApiDocument } from './openapi-document.js';
 import { generalRateLimit } from './rate-limit.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import { requestLogLevel } from './request-log.js';
-import { defineRoute } from './route.js';
+import type { AnyRouteSpec } from './route-spec.js';
 import { docsAssets, docsPage } from './swagger-ui.js';
 
 export const BODY_LIMIT = '100kb';
 
-export interface ReadinessReport {
-  ready: boolean;
-  checks: Record<string, 'ok' | 'unavailable'>;
+/** A service's API: what its document says of it, and its routes, each declared once (see `route()`). */
+export interface ServiceApi {
+  title: string;
+  description: string;
+  /** The port `npm start` gives the service, for the document's `servers`. */
+  port: number;
+  /** What GET /ready reports on this service (the names of its checks). */
+  ready: ReadyChecks;
+  routes: readonly AnyRouteSpec[];
 }
 
 export interface ServiceAppOptions {
@@ -29,13 +38,18 @@ export interface ServiceAppOptions {
   logger: Logger;
   /** Whether the service can do its work now (its database answers, and so on). */
   readiness: () => Promise<ReadinessReport>;
-  /** The service's routes, mounted after the common middleware. */
-  routes: Router;
-  /** The service's OpenAPI 3 document, served at /openapi.json and rendered by Swagger UI at /docs. */
-  openapi: object;
+  /** The service's routes; its OpenAPI document, served at /openapi.json and rendered by Swagger UI at /docs, is generated from them. */
+  api?: ServiceApi;
+  /** A service whose routes are not route specs yet: its router, and its document built from a table (buildOpenApi). */
+  routes?: Router;
+  openapi?: object;
   /** CORS origins and the general rate limit, from the service's configuration (none and off when absent). */
   http?: HttpHardeningSettings;
-  /** The service's tokens: calls with a service token (the services' own) are not rate limited. */
+  /**
+   * The service's tokens: the Authorization header is verified once, before the rate limiter (calls
+   * with a service token, the services' own, are not limited), and a bad one refused with 401 where
+   * the service's routes begin.
+   */
   tokens?: TokenService;
   /** The service's metrics, served at /metrics; built here when the composition root has none. */
   metrics?: ServiceMetrics;
@@ -92,47 +106,31 @@ export function createServiceApp(options: ServiceAppOptions): Express {
       },
     }),
   );
+  if (options.tokens) app.use(identify(options.tokens));
   app.use(
     securityHeaders(),
     corsFor(options.http?.CORS_ORIGINS ?? []),
-    generalRateLimit(options.http?.RATE_LIMIT_PER_MINUTE ?? 0, options.logger, options.tokens ? isServiceCall(options.tokens) : undefined),
+    generalRateLimit(options.http?.RATE_LIMIT_PER_MINUTE ?? 0, options.logger, isServiceCall),
   );
   app.use(requireJsonBody, requireUtf8Json);
   app.use(express.json({ limit: BODY_LIMIT, strict: false, type: ['application/json', 'application/*+json'], verify: keepRawUtf8Body }));
 
-  const common = express.Router();
-  defineRoute(common, '/health', {
-    get: (_req, res) => {
-      res.json({ status: 'ok', service: options.service });
-    },
-  });
-  defineRoute(common, '/ready', {
-    get: async (_req, res) => {
-      const report = await options.readiness();
-      res.status(report.ready ? 200 : 503).json({
-        status: report.ready ? 'ready' : 'unavailable',
-        service: options.service,
-        checks: report.checks,
-      });
-    },
-  });
+  const { api } = options;
   // The document never changes: serialized once, not on every request.
-  const openapiJson = JSON.stringify(options.openapi);
-  defineRoute(common, '/openapi.json', {
-    get: (_req, res) => {
-      res.type('json').send(openapiJson);
-    },
+  let openApiJson = '';
+  const common = commonRoutes(options.service, api?.ready ?? { checks: [] }, {
+    readiness: options.readiness,
+    metrics: metrics.handler,
+    openApiJson: () => openApiJson,
+    docsPage: docsPage(options.service),
   });
-  defineRoute(common, '/metrics', { get: metrics.handler });
-  const docs = docsPage(options.service);
-  defineRoute(common, '/docs', {
-    get: (_req, res) => {
-      res.type('html').send(docs);
-    },
-  });
-  app.use(common);
+  const document = api ? openApiDocument({ service: options.service, ...api }, [...api.routes, ...common]) : options.openapi;
+  openApiJson = JSON.stringify(document ?? {});
+  app.use(apiRouter(common));
   app.use('/docs', docsAssets());
-  app.use(options.routes);
+  if (options.tokens) app.use(authenticate(options.tokens));
+  if (api) app.use(apiRouter(api.routes));
+  if (options.routes) app.use(options.routes);
 
   app.use((req, _res, next) => {
     next(new NotFoundError(`Route ${req.method} ${req.path} not found`, 'route_not_found'));
@@ -140,5 +138,8 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(errorHandler);
   return app;
 }
+
+/** The services' own calls (a valid service token, read by `identify`) are not rate limited. */
+const isServiceCall = (req: express.Request): boolean => req.auth?.role === 'service';
 
 export { REQUEST_ID_HEADER };

@@ -1,29 +1,32 @@
 /**
  * The parts of the OpenAPI document every service shares: the one Error schema, the headers
- * and the answers that any route can give. Plain JSON Schema, since they describe the error
- * middleware and the HTTP server rather than a zod-parsed input.
+ * and the answers that any route can give. The headers and answers are plain OpenAPI objects,
+ * since they describe the error middleware and the HTTP server rather than a zod-parsed input.
  */
 
+import { z } from 'zod';
 import { ForbiddenError, InternalError, MethodNotAllowedError, UnauthorizedError } from '../errors.js';
 import { rateLimited } from './rate-limit.js';
 
-export const ERROR_SCHEMA = {
-  type: 'object',
-  description:
-    'Every error. `code` is stable and listed in the README; some errors add context fields ' +
-    '(`product_id`, `order_status`, `payment_id`, `status`, ...).',
-  required: ['error', 'code'],
-  properties: {
-    error: { type: 'string', description: 'A human sentence' },
-    code: { type: 'string', pattern: '^[a-z0-9_]+$', description: 'Stable snake_case code' },
-    details: {
-      type: 'object',
-      description: 'Field-level messages of a validation error (field path -> messages)',
-      additionalProperties: { type: 'array', items: { type: 'string' } },
-    },
-  },
-  additionalProperties: true,
-};
+/** Every error, the one `Error` schema of every document. */
+export const errorJson = z
+  .looseObject({
+    error: z.string().meta({ description: 'A human sentence' }),
+    code: z
+      .string()
+      .regex(/^[a-z0-9_]+$/)
+      .meta({ description: 'Stable snake_case code' }),
+    details: z
+      .record(z.string(), z.array(z.string()))
+      .optional()
+      .meta({ description: 'Field-level messages of a validation error (field path -> messages)' }),
+  })
+  .meta({
+    id: 'Error',
+    description:
+      'Every error. `code` is stable and listed in the README; some errors add context fields ' +
+      '(`product_id`, `order_status`, `payment_id`, `status`, ...).',
+  });
 
 const REQUEST_ID_EXAMPLE = 'f3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
 
@@ -34,9 +37,11 @@ export const COMPONENT_PARAMETERS = {
     required: false,
     description:
       'Correlates the request across the services and their logs. Kept when it is 1-128 characters of ' +
-      '`A-Z a-z 0-9 . _ : -`, otherwise replaced by a new one; returned on the response.',
+      '`A-Z a-z 0-9 . _ : -` (e.g. `' +
+      REQUEST_ID_EXAMPLE +
+      '`), otherwise replaced by a new one; returned on the response. Leave it empty to get a new one.',
+    // No example: Swagger UI's Try it out would pre-fill it and send the same id with every try.
     schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
-    example: REQUEST_ID_EXAMPLE,
   },
 };
 
@@ -86,11 +91,11 @@ export const COMPONENT_HEADERS = {
 
 type Header = keyof typeof COMPONENT_HEADERS;
 
-function errorResponse(description: string, example: Record<string, unknown>, headers: Header[] = [], withRequestId = true): object {
-  const all: Header[] = withRequestId ? ['X-Request-Id', ...headers] : headers;
+function errorResponse(description: string, example: Record<string, unknown>, headers: Header[] = []): object {
+  const all: Header[] = ['X-Request-Id', ...headers];
   return {
     description,
-    ...(all.length > 0 ? { headers: Object.fromEntries(all.map((name) => [name, { $ref: `#/components/headers/${name}` }])) } : {}),
+    headers: Object.fromEntries(all.map((name) => [name, { $ref: `#/components/headers/${name}` }])),
     content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, example } },
   };
 }
@@ -128,16 +133,14 @@ export const COMPONENT_RESPONSES = {
     ['Retry-After'],
   ),
   RequestTimeout: errorResponse(
-    'The whole request (headers and body) did not arrive within REQUEST_TIMEOUT_MS; answered by the HTTP server itself, before any route (so without X-Request-Id)',
+    'The whole request (headers and body) did not arrive within REQUEST_TIMEOUT_MS; answered by the HTTP server itself, ' +
+      'before any route, with `Connection: close` and a new X-Request-Id',
     { error: 'The request did not arrive in time', code: 'request_timeout' },
-    [],
-    false,
   ),
   HeadersTooLarge: errorResponse(
-    'Too many or too large request headers; answered by the HTTP server itself, before any route (so without X-Request-Id)',
+    'Too many or too large request headers; answered by the HTTP server itself, before any route, with ' +
+      '`Connection: close` and a new X-Request-Id',
     { error: 'The request headers are too large', code: 'headers_too_large' },
-    [],
-    false,
   ),
   InternalError: errorResponse(
     'An unexpected failure; the details are only in the logs, under the request id',

@@ -1,5 +1,5 @@
 import type { PaymentListQuery, PaymentRequest } from '@order-system/contracts';
-import { ConflictError, type Counter, formatCents, type Logger, NotFoundError } from '@order-system/platform';
+import { ConflictError, type Counter, formatCents, type Logger, NotFoundError, type RequestContext } from '@order-system/platform';
 import type { Payment } from '../generated/prisma/client.js';
 import type { ChargeOutcome, PaymentsRepository, RefundOutcome, VoidOutcome } from './payments.repository.js';
 import type { SimulatedProcessor } from './processor.js';
@@ -108,11 +108,10 @@ export class PaymentsService {
   constructor(
     private readonly payments: PaymentsRepository,
     private readonly processor: SimulatedProcessor,
-    private readonly logger: Logger,
     private readonly counters: PaymentCounters,
   ) {}
 
-  async charge(request: PaymentRequest, log: Logger = this.logger): Promise<ChargeResult> {
+  async charge(request: PaymentRequest, { log }: RequestContext): Promise<ChargeResult> {
     const { order_id: orderId, amount } = request;
     try {
       this.processor.assertAvailable();
@@ -152,7 +151,7 @@ export class PaymentsService {
     return payment;
   }
 
-  async refund(orderId: string | null, reason: string | undefined, log: Logger = this.logger): Promise<Payment> {
+  async refund(orderId: string | null, reason: string | undefined, { log }: RequestContext): Promise<Payment> {
     const outcome = orderId === null ? ({ kind: 'not_found' } as const) : await this.payments.refund(orderId);
     this.counters.refunds.inc({ outcome: outcome.kind });
     switch (outcome.kind) {
@@ -178,7 +177,7 @@ export class PaymentsService {
    * charge still on its way is refused (409 payment_voided) instead of landing on a cancelled order.
    * Like a refund, it is never refused by the PAYMENT_FAILURE_RATE fault.
    */
-  async void(orderId: string | null, reason: string | undefined, log: Logger = this.logger): Promise<Payment> {
+  async void(orderId: string | null, reason: string | undefined, { log }: RequestContext): Promise<Payment> {
     if (orderId === null) {
       this.counters.voids.inc({ outcome: 'not_found' });
       throw new PaymentNotFoundError();

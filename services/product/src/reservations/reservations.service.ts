@@ -1,5 +1,5 @@
 import type { ReservationJson, ReservationRequest, ReservationStatus } from '@order-system/contracts';
-import { ConflictError, type Counter, formatCents, type Logger, NotFoundError } from '@order-system/platform';
+import { ConflictError, type Counter, formatCents, NotFoundError, type RequestContext } from '@order-system/platform';
 import type {
   ReleaseOutcome,
   ReservationLine,
@@ -60,11 +60,10 @@ export interface ReservationCounters {
 export class ReservationsService {
   constructor(
     private readonly reservations: ReservationsRepository,
-    private readonly logger: Logger,
     private readonly counters: ReservationCounters,
   ) {}
 
-  async reserve(request: ReservationRequest, log: Logger = this.logger): Promise<{ created: boolean; reservation: ReservationWithItems }> {
+  async reserve(request: ReservationRequest, { log }: RequestContext): Promise<{ created: boolean; reservation: ReservationWithItems }> {
     const outcome = await this.reservations.reserve(request.reservation_id, mergeLines(request.items));
     this.counters.reservations.inc({ outcome: outcome.kind });
     switch (outcome.kind) {
@@ -84,7 +83,7 @@ export class ReservationsService {
     }
   }
 
-  async release(id: string | null, log: Logger = this.logger): Promise<ReservationWithItems> {
+  async release(id: string | null, { log }: RequestContext): Promise<ReservationWithItems> {
     const outcome = id === null ? ({ kind: 'not_found' } as const) : await this.reservations.release(id);
     this.counters.releases.inc({ outcome: outcome.kind });
     if (outcome.kind === 'not_found') throw new ReservationNotFoundError();
@@ -97,7 +96,7 @@ export class ReservationsService {
    * of a payment void. The order service voids before it concludes "nothing reserved" about a
    * reservation whose answer it never got, so a reservation still on its way takes nothing.
    */
-  async void(id: string | null, reason: string | undefined, log: Logger = this.logger): Promise<ReservationWithItems> {
+  async void(id: string | null, reason: string | undefined, { log }: RequestContext): Promise<ReservationWithItems> {
     if (id === null) {
       this.counters.voids.inc({ outcome: 'not_found' });
       throw new ReservationNotFoundError();
