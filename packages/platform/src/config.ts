@@ -23,6 +23,8 @@ export const baseConfigSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   /** Connections of the PostgreSQL pool of one process (DATABASE_URL=postgresql://…); unused on SQLite. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** How long a request waits for a free PostgreSQL connection before it is answered 503 (with Retry-After). */
+  DATABASE_WAIT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   ...hardeningConfigShape,
 });
 

@@ -57,6 +57,7 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
   const { prisma, kind } = await openDatabase(ORDER_DATABASE, {
     databaseUrl: config.DATABASE_URL,
     poolSize: config.DATABASE_POOL_SIZE,
+    waitMs: config.DATABASE_WAIT_MS,
     logger,
   });
   const tokens = createTokenService(config.JWT_SECRET, { maxTtlSeconds: config.JWT_MAX_TTL_SECONDS });

@@ -33,6 +33,7 @@ export async function createDeps(config: PaymentConfig, logger: Logger, override
   const { prisma } = await openDatabase(PAYMENT_DATABASE, {
     databaseUrl: config.DATABASE_URL,
     poolSize: config.DATABASE_POOL_SIZE,
+    waitMs: config.DATABASE_WAIT_MS,
     logger,
   });
   const processor = new SimulatedProcessor({

@@ -35,6 +35,7 @@ export async function createDeps(config: ProductConfig, logger: Logger): Promise
   const { prisma } = await openDatabase(PRODUCT_DATABASE, {
     databaseUrl: config.DATABASE_URL,
     poolSize: config.DATABASE_POOL_SIZE,
+    waitMs: config.DATABASE_WAIT_MS,
     logger,
   });
   const productsRepository = new ProductsRepository(prisma);

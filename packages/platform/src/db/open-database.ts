@@ -38,7 +38,7 @@ export interface OpenedDatabase<T> {
  */
 export async function openDatabase<T extends QueryableClient>(
   database: ServiceDatabase<T>,
-  options: { databaseUrl: string; poolSize: number; logger: Logger },
+  options: { databaseUrl: string; poolSize: number; waitMs?: number; logger: Logger },
 ): Promise<OpenedDatabase<T>> {
   const { databaseUrl, logger } = options;
   const kind = databaseKind(databaseUrl);
@@ -47,6 +47,7 @@ export async function openDatabase<T extends QueryableClient>(
     const prisma = createPostgresqlPrismaClient(database.postgresql.Client, {
       connectionString: databaseUrl,
       poolSize: options.poolSize,
+      waitMs: options.waitMs,
       logger,
     });
     return { prisma, kind };

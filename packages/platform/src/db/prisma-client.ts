@@ -8,6 +8,8 @@ import { SerializedSqliteAdapterFactory } from './prisma-sqlite.js';
  * messages that point at the caller's line; ours reach the logs with their own stack anyway.
  */
 const MINIMAL_ERRORS = 'minimal';
+/** How long a query or a transaction waits for a free PostgreSQL connection, by default. */
+export const DEFAULT_DATABASE_WAIT_MS = 10_000;
 
 /** What a service's generated PrismaClient is built with, on either database. */
 interface ClientOptions<Adapter> {
@@ -50,18 +52,21 @@ function inUtc(connectionString: string): string {
 /**
  * Builds a service's PostgreSQL PrismaClient over a pg.Pool of `poolSize` connections. Queries and
  * transactions run at once, each on a connection of its own: whatever must not interleave is held
- * by the database (conditional writes, unique keys), never by this process. A transaction waits at
- * most `maxWait` for a free connection. Disconnecting the client ends the pool.
+ * by the database (conditional writes, unique keys), never by this process. A query or a
+ * transaction waits at most `waitMs` for a free connection (every one busy, or stalled), then fails
+ * as unavailable: answered 503 with Retry-After, not left hanging.
+ * Disconnecting the client ends the pool.
  */
 export function createPostgresqlPrismaClient<T>(
   Client: new (options: PostgresqlPrismaClientOptions) => T,
-  options: { connectionString: string; poolSize: number; logger: Logger },
+  options: { connectionString: string; poolSize: number; waitMs?: number; logger: Logger },
 ): T {
-  const pool = new pg.Pool({ connectionString: inUtc(options.connectionString), max: options.poolSize });
+  const waitMs = options.waitMs ?? DEFAULT_DATABASE_WAIT_MS;
+  const pool = new pg.Pool({ connectionString: inUtc(options.connectionString), max: options.poolSize, connectionTimeoutMillis: waitMs });
   const adapter = new PrismaPg(pool, {
     disposeExternalPool: true,
     // An idle connection that the server closed (a restart, a terminated backend) is dropped from the pool.
     onPoolError: (err) => options.logger.warn({ err }, 'an idle database connection failed; it is replaced on demand'),
   });
-  return new Client({ adapter, transactionOptions: { maxWait: 10_000, timeout: 15_000 }, errorFormat: MINIMAL_ERRORS });
+  return new Client({ adapter, transactionOptions: { maxWait: waitMs, timeout: 15_000 }, errorFormat: MINIMAL_ERRORS });
 }

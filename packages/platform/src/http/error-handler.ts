@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import { z } from 'zod';
+import { isDatabaseUnavailable } from '../db/database-unavailable.js';
 import { AppError, InternalError } from '../errors.js';
 import { zodDetails } from './validate.js';
 
@@ -59,6 +60,13 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof URIError) return new AppError(400, 'bad_request', 'The URL is not validly percent-encoded');
   const fault = clientFault(err);
   if (fault) return new AppError(fault.status, 'bad_request', fault.message);
+  // Every connection busy or stalled (after a pause of the process or the database): nothing was done, retry.
+  if (isDatabaseUnavailable(err)) {
+    return new AppError(503, 'database_unavailable', 'The database is busy or unreachable; retry shortly', {
+      headers: { 'Retry-After': '1' },
+      cause: err,
+    });
+  }
   return new InternalError(err);
 }
 

@@ -1,0 +1,39 @@
+/** Prisma's codes for a database that cannot be reached or gave no connection in time (P2028: a transaction that could not start, or expired). */
+const UNAVAILABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
+/** The driver adapters' kinds of the same. */
+const UNAVAILABLE_KINDS = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+  'TransactionAlreadyClosed',
+]);
+/** node-postgres's own messages when the pool gives no connection in time, or one dies under a query. */
+const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i;
+
+/**
+ * True when a query failed because the database could not be had, not because of the query: the
+ * pool gave no connection in time (every connection busy, or stalled after the process or the
+ * database was paused), the server could not be reached, or a transaction expired before its
+ * commit. Nothing was done; the same request may well succeed a moment later (a 503, not a 500).
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let current = err, depth = 0; typeof current === 'object' && current !== null && depth < 5; depth++) {
+    const { code, name, message, meta, cause, kind } = current as {
+      code?: unknown;
+      name?: unknown;
+      message?: unknown;
+      kind?: unknown;
+      meta?: { driverAdapterError?: { cause?: { kind?: unknown } } };
+      cause?: unknown;
+    };
+    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+    if (typeof kind === 'string' && UNAVAILABLE_KINDS.has(kind)) return true;
+    const adapterKind = meta?.driverAdapterError?.cause?.kind;
+    if (typeof adapterKind === 'string' && UNAVAILABLE_KINDS.has(adapterKind)) return true;
+    if (name === 'DriverAdapterError' && typeof message === 'string' && UNAVAILABLE_KINDS.has(message)) return true;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message)) return true;
+    current = cause;
+  }
+  return false;
+}
