@@ -254,7 +254,7 @@ describe('an order replica paused past its lease while cancelling or recovering'
     const from = fleet.paymentProxy.requests.length;
     fleet.paymentProxy.setRules([{ method: 'POST', path: CHARGE, fault: { kind: 'hang' }, times: 1 }]);
     void call('POST', `${doomed.url}/api/orders/`, { customer_name: name, product_ids: [productId] }).catch(() => null);
-    await waitFor(() => seen(fleet.paymentProxy, from, 'POST', CHARGE).length > 0, 20_000);
+    await waitFor(() => seen(fleet.paymentProxy, from, 'POST', CHARGE).length > 0, 60_000);
     const id = await orderNamed(name);
     // B is paused first, so that A's recovery job is the one that takes the orphan.
     pause(b);
