@@ -16,7 +16,7 @@ import { ServiceMetrics } from './metrics.js';
 import { openApiDocument } from './openapi-document.js';
 import { generalRateLimit } from './rate-limit.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
-import { requestLogLevel } from './request-log.js';
+import { requestErrorFields, requestLogLevel } from './request-log.js';
 import type { AnyRouteSpec } from './route-spec.js';
 import { docsAssets, docsPage } from './swagger-ui.js';
 
@@ -96,6 +96,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
       quietReqLogger: true,
       customAttributeKeys: { reqId: 'request_id' },
       customLogLevel: requestLogLevel,
+      customErrorObject: requestErrorFields,
       // The serializers get the raw request and response: pino-http's wrappers would first copy every
       // header of each into an object of their own, only for these to take two fields. No header
       // (Authorization, Cookie) ever reaches the log.

@@ -46,14 +46,17 @@ describe('request log levels', () => {
     expect(levelOf('/metrics')).toBe('debug');
   });
 
-  it('when a readiness probe gets 503, then its line is an error like any other 5xx', async () => {
-    const { app, levelOf } = appWithLog();
+  it('when a readiness probe gets 503, then its line is a warning like any 5xx answered on purpose, with no made-up error', async () => {
+    const { app, levelOf, lines } = appWithLog();
     await request(app).get('/ready').expect(503);
 
-    expect(levelOf('/ready')).toBe('error');
+    expect(levelOf('/ready')).toBe('warn');
+    const line = lines.find((l) => (l.req as { url?: string } | undefined)?.url === '/ready');
+    expect(line).toMatchObject({ res: { status: 503 } });
+    expect(line?.err).toBeUndefined();
   });
 
-  it('when people or services call the API, then their requests stay at info, and failures at error', async () => {
+  it('when people or services call the API, then their requests stay at info, and unforeseen failures at error', async () => {
     const { app, levelOf } = appWithLog();
     await request(app).get('/api/things/').expect(200);
     await request(app).get('/api/nothing/').expect(404);
