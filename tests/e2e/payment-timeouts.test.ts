@@ -2,10 +2,17 @@ import { waitFor } from '@order-system/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTrio, type Trio } from './harness.js';
 
-// Each charge is stored at once but answered 1.5 s later, after the order service gave up on it (400 ms).
+// Each charge is stored at once but answered 1.5 s later, after the order service gave up on it (its
+// payment timeout, 400 ms). Reservations are held 800 ms by a proxy: longer than the payment timeout, well
+// within the product timeout (the shared UPSTREAM_TIMEOUT_MS), which a short payment timeout leaves alone.
 let trio: Trio;
 beforeAll(async () => {
-  trio = await startTrio({ paymentEnv: { PAYMENT_LATENCY_MS: '1500' }, orderEnv: { UPSTREAM_TIMEOUT_MS: '400' } });
+  trio = await startTrio({
+    paymentEnv: { PAYMENT_LATENCY_MS: '1500' },
+    orderEnv: { UPSTREAM_TIMEOUT_MS: '5000', PAYMENT_TIMEOUT_MS: '400' },
+    proxyProduct: true,
+  });
+  trio.productProxy?.setRules([{ method: 'POST', path: '/api/products/reservations/', fault: { kind: 'delay', ms: 800 } }]);
 });
 afterAll(() => trio?.stop());
 
@@ -23,5 +30,8 @@ describe('when the payment service answers after the order service timed out', (
     expect(await trio.stockOf(product.id)).toBe(2);
     const retries = await waitFor(() => trio.logsWith('order', 'retrying charge').length >= 2 && trio.logsWith('order', 'retrying charge'));
     expect(retries.map((line) => line.reason)).toEqual(['timeout (ETIMEDOUT)', 'timeout (ETIMEDOUT)']);
+    // The slow reservation was waited for: no retry of it.
+    expect(trio.logsWith('order', 'retrying reserve stock')).toEqual([]);
+    expect(trio.productProxy?.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
   });
 });

@@ -20,6 +20,14 @@ describe('order configuration', () => {
     });
   });
 
+  it("when a timeout is set for one neighbour, then it is that neighbour's; the other keeps the shared one", () => {
+    const defaults = loadOrderConfig({});
+    expect([defaults.PRODUCT_TIMEOUT_MS, defaults.PAYMENT_TIMEOUT_MS]).toEqual([undefined, undefined]);
+    const payment = loadOrderConfig({ UPSTREAM_TIMEOUT_MS: '2000', PAYMENT_TIMEOUT_MS: '500' });
+    expect([payment.UPSTREAM_TIMEOUT_MS, payment.PAYMENT_TIMEOUT_MS, payment.PRODUCT_TIMEOUT_MS]).toEqual([2000, 500, undefined]);
+    expect(() => loadOrderConfig({ PRODUCT_TIMEOUT_MS: '10' })).toThrow(ConfigError);
+  });
+
   it('when a service URL ends with a slash, then it is trimmed', () => {
     expect(loadOrderConfig({ PRODUCT_SERVICE_URL: 'http://product:8001/' }).PRODUCT_SERVICE_URL).toBe('http://product:8001');
   });
