@@ -1,15 +1,12 @@
 import http from 'node:http';
 import https from 'node:https';
-import { type Logger, REQUEST_ID_HEADER, SERVICE_TOKEN_TTL_SECONDS, type TokenService } from '@order-system/platform';
+import { REQUEST_ID_HEADER, type RequestContext, SERVICE_TOKEN_TTL_SECONDS, type TokenService } from '@order-system/platform';
 import axios, { type AxiosError, type AxiosRequestHeaders } from 'axios';
 import axiosRetry from 'axios-retry';
 import { type AttemptFailure, describeFailure, isTransient, UpstreamError, type UpstreamService } from './upstream-error.js';
 
 /** What every outgoing call carries from the request (or the job) that caused it: its id, forwarded, and its logger. */
-export interface RequestContext {
-  requestId: string;
-  log: Logger;
-}
+export type { RequestContext } from '@order-system/platform';
 
 export interface UpstreamClientOptions {
   service: UpstreamService;

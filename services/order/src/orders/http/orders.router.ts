@@ -1,7 +1,14 @@
 import { orderCancelBody, orderListQuery, orderStatusBody, parseUuidParam } from '@order-system/contracts';
-import { assertIntegerLiterals, ConflictError, defineRoute, parseOrThrow, requireRole, setPaginationHeaders } from '@order-system/platform';
-import { type Request, Router } from 'express';
-import type { RequestContext } from '../../upstream/upstream-client.js';
+import {
+  assertIntegerLiterals,
+  ConflictError,
+  defineRoute,
+  parseOrThrow,
+  requestContext,
+  requireRole,
+  setPaginationHeaders,
+} from '@order-system/platform';
+import { Router } from 'express';
 import type { Order } from '../domain/order.js';
 import { type IdempotencyService, readIdempotencyKey, type StoredAnswer } from '../idempotency/idempotency.js';
 import type { CancelOrder } from '../lifecycle/cancel-order.js';
@@ -144,8 +151,4 @@ export function ordersRouter(useCases: OrderUseCases): Router {
     ],
   });
   return router;
-}
-
-function requestContext(req: Request): RequestContext {
-  return { requestId: String(req.id), log: req.log };
 }
