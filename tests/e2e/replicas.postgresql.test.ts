@@ -132,6 +132,36 @@ describe('two replicas of every service on PostgreSQL', () => {
     expect(answers.map((a) => a.status).filter((s) => s !== 201 && s !== 409 && s !== 202)).toEqual([]);
   }, 60_000);
 
+  it('when a request with an Idempotency-Key is still running on one replica, then a repeat through the other is 409 idempotency_key_in_progress', async () => {
+    const [placer, other] = fleet.orders as [(typeof fleet.orders)[0], (typeof fleet.orders)[0]];
+    const productId = await createProduct(5, '4.00');
+    let letThrough!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      letThrough = resolve;
+    });
+    const charge = /^\/api\/payments\/?$/;
+    const seenBefore = fleet.paymentProxy.requests.length;
+    fleet.paymentProxy.setRules([{ method: 'POST', path: charge, fault: { kind: 'late', until: gate }, times: 1 }]);
+    const body = { customer_name: `Key ${randomUUID()}`, product_ids: [productId] };
+    const key = { 'Idempotency-Key': randomUUID() };
+    const placing = createOrder(body, placer.url, key);
+    // The order is written and its charge is on the way: the first request is still running.
+    await waitFor(() => fleet.paymentProxy.requests.slice(seenBefore).some((r) => r.method === 'POST' && charge.test(r.path)), 20_000);
+
+    const repeat = await createOrder(body, other.url, key);
+
+    expect(repeat.status).toBe(409);
+    expect(repeat.body).toMatchObject({ code: 'idempotency_key_in_progress' });
+    letThrough();
+    const first = await placing;
+    expect(first.status).toBe(201);
+    fleet.paymentProxy.setRules([]);
+    const again = await createOrder(body, other.url, key);
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect((again.body as { id: string }).id).toBe((first.body as { id: string }).id);
+  }, 60_000);
+
   it('when an order is being placed on one replica, then a cancel through the other is refused with 409 order_in_progress', async () => {
     const [placer, other] = fleet.orders as [(typeof fleet.orders)[0], (typeof fleet.orders)[0]];
     const productId = await createProduct(5, '4.00');

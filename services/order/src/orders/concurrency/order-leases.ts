@@ -23,7 +23,18 @@ export class Lease implements Fence {
   constructor(
     readonly orderId: string,
     readonly work: OrderWork,
+    /** Whether the database holds it yet: a new order's lease is recorded by the order's insert. */
+    private inDatabase: boolean,
   ) {}
+
+  /** The order's insert recorded it: from now on it is renewed (before, there is no row to renew). */
+  recorded(): void {
+    this.inDatabase = true;
+  }
+
+  get isRecorded(): boolean {
+    return this.inDatabase;
+  }
 }
 
 export type Held<T> = { held: true; value: T } | { held: false; holder: OrderWork | undefined };
@@ -61,10 +72,10 @@ export class OrderLeases {
 
   /**
    * Runs the create-order workflow of an order about to be written: the order's insert records the
-   * lease's token, so the workflow holds it from its first write.
+   * lease's token (the workflow then calls `lease.recorded()`), so the workflow holds it from its first write.
    */
   forNewOrder<T>(orderId: string, task: (lease: Lease) => Promise<T>): Promise<T> {
-    return this.#local.run(orderId, 'workflow', () => this.#holding(new Lease(orderId, 'workflow'), task));
+    return this.#local.run(orderId, 'workflow', () => this.#holding(new Lease(orderId, 'workflow', false), task));
   }
 
   /**
@@ -81,7 +92,7 @@ export class OrderLeases {
   }
 
   async #take<T>(orderId: string, work: OrderWork, task: (lease: Lease) => Promise<T>, wait: boolean): Promise<Held<T>> {
-    const lease = new Lease(orderId, work);
+    const lease = new Lease(orderId, work, true);
     // A holder that stalls is taken over after one TTL: waiting longer than that means something else is wrong.
     const giveUpAt = Date.now() + this.options.ttlMs + 1000;
     for (;;) {
@@ -97,6 +108,8 @@ export class OrderLeases {
   async #holding<T>(lease: Lease, task: (lease: Lease) => Promise<T>): Promise<T> {
     const { ttlMs, logger } = this.options;
     const renewal = setInterval(() => {
+      // A new order's lease before its insert (a slow one): nothing to renew yet, nothing lost.
+      if (!lease.isRecorded) return;
       this.store.renew(lease.orderId, lease.token, ttlMs).then(
         (held) => {
           if (held || lease.lost || lease.released) return;

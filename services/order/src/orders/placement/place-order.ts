@@ -96,6 +96,7 @@ export class PlaceOrder {
     );
     // Written by another request under the same Idempotency-Key: its order is the answer.
     if (created.kind === 'exists') return { kind: 'superseded', order: created.order };
+    lease.recorded();
     const order = created.order;
     try {
       return await this.decide(order, lease, ctx);
