@@ -35,17 +35,28 @@ export function createSqlitePrismaClient<T>(Client: new (options: PrismaClientOp
 }
 
 /**
- * The connection string with the session time zone set to UTC (after any other options, so it wins).
- * @prisma/adapter-pg writes a DateTime as a UTC wall-clock time without an offset, and reads a
- * timestamptz by relabelling its offset as +00:00: both are right only in a UTC session
- * (prisma/orm#26786). So every session of the pool runs in UTC, whatever the server's, the
- * database's or the URL's TimeZone; the columns are timestamptz, so other clients read the same
- * instants in their own zones.
+ * How long a session of the pool may sit inside a transaction doing nothing before PostgreSQL ends it
+ * (rolling the transaction back). Our transactions never wait on anything but the database (no HTTP
+ * call inside one), so a transaction that idles means its process stalled (a GC pause, SIGSTOP, a
+ * frozen VM): without this, the row locks it holds would stall every replica that needs those rows
+ * (a recovery taking the order over, reservations of the same product) for as long as the stall lasts.
  */
-function inUtc(connectionString: string): string {
+export const IDLE_IN_TRANSACTION_MS = 5000;
+
+/**
+ * The connection string with the session settings every connection of the pool runs with (after any
+ * other options, so they win):
+ * - TimeZone=UTC. @prisma/adapter-pg writes a DateTime as a UTC wall-clock time without an offset, and
+ *   reads a timestamptz by relabelling its offset as +00:00: both are right only in a UTC session
+ *   (prisma/orm#26786). So every session runs in UTC, whatever the server's, the database's or the URL's
+ *   TimeZone; the columns are timestamptz, so other clients read the same instants in their own zones.
+ * - idle_in_transaction_session_timeout (IDLE_IN_TRANSACTION_MS, above).
+ */
+export function sessionSettings(connectionString: string, idleInTransactionMs = IDLE_IN_TRANSACTION_MS): string {
   const url = new URL(connectionString);
   const options = url.searchParams.get('options');
-  url.searchParams.set('options', [options, '-c TimeZone=UTC'].filter(Boolean).join(' '));
+  const settings = ['-c TimeZone=UTC', `-c idle_in_transaction_session_timeout=${idleInTransactionMs}`];
+  url.searchParams.set('options', [options, ...settings].filter(Boolean).join(' '));
   return url.toString();
 }
 
@@ -59,10 +70,11 @@ function inUtc(connectionString: string): string {
  */
 export function createPostgresqlPrismaClient<T>(
   Client: new (options: PostgresqlPrismaClientOptions) => T,
-  options: { connectionString: string; poolSize: number; waitMs?: number; logger: Logger },
+  options: { connectionString: string; poolSize: number; waitMs?: number; idleInTransactionMs?: number; logger: Logger },
 ): T {
   const waitMs = options.waitMs ?? DEFAULT_DATABASE_WAIT_MS;
-  const pool = new pg.Pool({ connectionString: inUtc(options.connectionString), max: options.poolSize, connectionTimeoutMillis: waitMs });
+  const connectionString = sessionSettings(options.connectionString, options.idleInTransactionMs);
+  const pool = new pg.Pool({ connectionString, max: options.poolSize, connectionTimeoutMillis: waitMs });
   const adapter = new PrismaPg(pool, {
     disposeExternalPool: true,
     // An idle connection that the server closed (a restart, a terminated backend) is dropped from the pool.
