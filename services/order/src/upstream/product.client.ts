@@ -1,4 +1,4 @@
-import { reservationJson } from '@order-system/contracts';
+import { MAX_LISTED_IDS, productJson, reservationJson } from '@order-system/contracts';
 import { parseMoney } from '@order-system/platform';
 import type { PricedLine } from '../orders/domain/order.js';
 import type { RequestContext, UpstreamClient } from './upstream-client.js';
@@ -15,7 +15,21 @@ export interface ProductPort {
   void(reservationId: string, reason: string, ctx: RequestContext): Promise<'released' | 'voided'>;
 }
 
-export class ProductClient implements ProductPort {
+/** A product as the catalogue shows it now: its current name, price and stock. */
+export interface CatalogueProduct {
+  id: number;
+  name: string;
+  priceCents: number;
+  stock: number;
+}
+
+/** The catalogue as the cart reads it: many products in one call. */
+export interface CataloguePort {
+  /** The products of these ids that exist (at most MAX_LISTED_IDS ids), by id. */
+  findMany(ids: number[], ctx: RequestContext): Promise<Map<number, CatalogueProduct>>;
+}
+
+export class ProductClient implements ProductPort, CataloguePort {
   constructor(private readonly http: UpstreamClient) {}
 
   /**
@@ -38,6 +52,34 @@ export class ProductClient implements ProductPort {
     // An answer we cannot read counts as a failed call; its status says it did arrive (and may hold stock).
     if (!reserved) throw new UpstreamError('product', operation, { kind: 'http', status, body });
     return reserved;
+  }
+
+  /**
+   * One batched read, `GET /api/products/?ids=1,2,3`: the products that exist, by id. Retried on
+   * transient failures (a read changes nothing). An answer it cannot read is a failed call.
+   */
+  async findMany(ids: number[], ctx: RequestContext): Promise<Map<number, CatalogueProduct>> {
+    const found = new Map<number, CatalogueProduct>();
+    if (ids.length === 0) return found;
+    if (ids.length > MAX_LISTED_IDS) throw new RangeError(`at most ${MAX_LISTED_IDS} products per call`);
+    const operation = 'read products';
+    const { status, body } = await this.http.send(
+      {
+        operation,
+        method: 'GET',
+        path: `/api/products/?ids=${[...new Set(ids)].join(',')}&limit=${MAX_LISTED_IDS}`,
+        retry: true,
+      },
+      ctx,
+    );
+    const parsed = productJson.array().safeParse(body);
+    if (!parsed.success) throw new UpstreamError('product', operation, { kind: 'http', status, body });
+    for (const product of parsed.data) {
+      const price = parseMoney(product.price);
+      if (!price.ok) throw new UpstreamError('product', operation, { kind: 'http', status, body });
+      found.set(product.id, { id: product.id, name: product.name, priceCents: price.cents, stock: product.stock });
+    }
+    return found;
   }
 
   /**
