@@ -11,12 +11,16 @@ export const ORDER_REQUIRED_MESSAGE = 'customer_name and product_ids required';
 
 const customerName = text({ max: 200 });
 
-/** An optional line of an address: absent, null or "" is none; otherwise text like the required lines. */
+/**
+ * An optional line of an address: absent, null or "" is none; anything else is text like the
+ * required lines (so "   " or a lone zero-width space is refused as blank, not taken for none).
+ */
 const optionalLine = (max: number) =>
-  text({ max, required: false })
+  text({ max, required: false, trim: false })
     .superRefine((value, ctx) => {
       if (value !== '' && isBlank(value)) ctx.addIssue({ code: 'custom', message: 'must not be blank (leave it out, or send null)' });
     })
+    .transform((value) => value.trim())
     .nullish()
     .transform((value) => (value ? value : null));
 
@@ -38,7 +42,7 @@ export const shippingAddressInput = z.strictObject(
     postal_code: z
       .string(expected('a string'))
       .trim()
-      .min(1, 'must not be blank')
+      .min(1, { message: 'must not be blank', abort: true })
       .max(20, 'must be at most 20 characters')
       .regex(POSTAL_CODE, 'must be letters, digits, spaces and hyphens'),
     country: z
@@ -181,7 +185,7 @@ export const orderStatusBody = z
       tracking_number: z
         .string(expected('a string'))
         .trim()
-        .min(1, 'must not be blank')
+        .min(1, { message: 'must not be blank', abort: true })
         .max(100, 'must be at most 100 characters')
         .regex(TRACKING_NUMBER, 'must be letters, digits, spaces and hyphens')
         .optional()
