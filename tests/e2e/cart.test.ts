@@ -157,6 +157,44 @@ describe('the whole cart flow', () => {
   });
 });
 
+/** How many batched reads (`GET /api/products/?ids=`) the product service has answered so far. */
+const batchedReads = () =>
+  trio.product.logs.filter(
+    (line) => line.msg === 'request completed' && String((line.req as { url?: string })?.url).startsWith('/api/products/?ids='),
+  ).length;
+
+describe('the limits of a cart', () => {
+  it('when a line would pass 1000 of a product, then 400 and the line stays as it was', async () => {
+    const screw = await product('0.10', 5000);
+    const ola = new CartClient(trio);
+
+    const full = await ola.add(screw.id, 1000);
+    const over = await ola.add(screw.id, 1);
+
+    expect(full.body.items[0]).toMatchObject({ quantity: 1000, line_total: '100.00' });
+    expect(over).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+    expect(over.body).toMatchObject({ details: { quantity: [expect.stringContaining('1001')] } });
+    expect((await ola.get()).body.items[0]?.quantity).toBe(1000);
+  });
+
+  it('when the cart holds 100 products, then the 101st is a 400, and the cart of 100 lines is read in one batched call', async () => {
+    const made = await Promise.all(
+      Array.from({ length: 101 }, (_, i) => trio.createProduct({ price: '1.00', stock: 10, name: `Bolt ${i}` })),
+    );
+    const pat = new CartClient(trio);
+    for (const bolt of made.slice(0, 100)) expect((await pat.add(bolt.id, 1)).status).toBe(201);
+
+    const extra = await pat.add(made[100]!.id, 1);
+    const before = batchedReads();
+    const view = await pat.get();
+
+    expect(extra).toMatchObject({ status: 400, body: { code: 'validation_failed', details: { product_id: [expect.any(String)] } } });
+    expect(view.body.items).toHaveLength(100);
+    expect(view.body.total_amount).toBe('100.00');
+    expect(batchedReads() - before).toBe(1);
+  });
+});
+
 describe('a checkout against stock that changed', () => {
   it('when a product’s stock fell below its line, then 409 cart_changed: the line lowered, no order, nothing reserved or charged', async () => {
     const vase = await product('40.00', 5);

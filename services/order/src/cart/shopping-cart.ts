@@ -28,10 +28,14 @@ export class ShoppingCart {
     return viewOf(cart, await this.priceOf(cart, ctx));
   }
 
-  /** Adds the product (which must exist now); the same product again adds to its line. */
+  /**
+   * Adds the product (which must exist now); the same product again adds to its line. One batched
+   * read prices the cart's lines and checks the product at once.
+   */
   async add(userId: string, productId: number, quantity: number, ctx: RequestContext): Promise<CartView> {
-    const found = await lookUp(this.catalogue, [productId], ctx);
-    if (!found.has(productId)) throw new ProductNotFoundError(productId);
+    const asked = new Set([...(await this.carts.find(userId)).lines.map((line) => line.productId), productId]);
+    const catalogue = await lookUp(this.catalogue, [...asked], ctx);
+    if (!catalogue.has(productId)) throw new ProductNotFoundError(productId);
     const outcome = await this.carts.addLine(userId, productId, quantity);
     switch (outcome.kind) {
       case 'too_many_lines':
@@ -40,9 +44,13 @@ export class ShoppingCart {
         throw quantityOverLimit(productId, outcome.total);
       case 'checkout_in_progress':
         throw new CheckoutInProgressError();
-      case 'added':
+      case 'added': {
         ctx.log.info({ user_id: userId, product_id: productId, quantity, item_id: outcome.itemId }, 'added to the cart');
-        return this.view(userId, ctx);
+        const cart = await this.carts.find(userId);
+        // A line another request added meanwhile was not asked about: the cart is priced again.
+        if (cart.lines.some((line) => !asked.has(line.productId))) return this.view(userId, ctx);
+        return viewOf(cart, catalogue);
+      }
     }
   }
 

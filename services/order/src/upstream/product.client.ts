@@ -25,7 +25,7 @@ export interface CatalogueProduct {
 
 /** The catalogue as the cart reads it: many products in one call. */
 export interface CataloguePort {
-  /** The products of these ids that exist (at most MAX_LISTED_IDS ids), by id. */
+  /** The products of these ids that exist, by id. */
   findMany(ids: number[], ctx: RequestContext): Promise<Map<number, CatalogueProduct>>;
 }
 
@@ -55,31 +55,34 @@ export class ProductClient implements ProductPort, CataloguePort {
   }
 
   /**
-   * One batched read, `GET /api/products/?ids=1,2,3`: the products that exist, by id. Retried on
-   * transient failures (a read changes nothing). An answer it cannot read is a failed call.
+   * The products that exist, by id: one batched read, `GET /api/products/?ids=1,2,3`, per 100 ids
+   * (a cart holds at most 100 lines; one more is asked when a product is added to a full cart).
+   * Retried on transient failures (a read changes nothing). An answer it cannot read is a failed call.
    */
   async findMany(ids: number[], ctx: RequestContext): Promise<Map<number, CatalogueProduct>> {
+    const distinct = [...new Set(ids)];
+    const batches: number[][] = [];
+    for (let start = 0; start < distinct.length; start += MAX_LISTED_IDS) batches.push(distinct.slice(start, start + MAX_LISTED_IDS));
     const found = new Map<number, CatalogueProduct>();
-    if (ids.length === 0) return found;
-    if (ids.length > MAX_LISTED_IDS) throw new RangeError(`at most ${MAX_LISTED_IDS} products per call`);
+    for (const products of await Promise.all(batches.map((batch) => this.#findBatch(batch, ctx)))) {
+      for (const product of products) found.set(product.id, product);
+    }
+    return found;
+  }
+
+  async #findBatch(ids: number[], ctx: RequestContext): Promise<CatalogueProduct[]> {
     const operation = 'read products';
     const { status, body } = await this.http.send(
-      {
-        operation,
-        method: 'GET',
-        path: `/api/products/?ids=${[...new Set(ids)].join(',')}&limit=${MAX_LISTED_IDS}`,
-        retry: true,
-      },
+      { operation, method: 'GET', path: `/api/products/?ids=${ids.join(',')}&limit=${MAX_LISTED_IDS}`, retry: true },
       ctx,
     );
     const parsed = productJson.array().safeParse(body);
     if (!parsed.success) throw new UpstreamError('product', operation, { kind: 'http', status, body });
-    for (const product of parsed.data) {
+    return parsed.data.map((product) => {
       const price = parseMoney(product.price);
       if (!price.ok) throw new UpstreamError('product', operation, { kind: 'http', status, body });
-      found.set(product.id, { id: product.id, name: product.name, priceCents: price.cents, stock: product.stock });
-    }
-    return found;
+      return { id: product.id, name: product.name, priceCents: price.cents, stock: product.stock };
+    });
   }
 
   /**
