@@ -7,21 +7,18 @@ import { startTrio, type Trio } from './harness.js';
 // A checkout whose order service is killed (SIGKILL) while the charge is out, then started again on
 // the same database: its recovery job finishes the order (PAID when the payment service holds the
 // charge) or compensates it (CANCELLED), and the cart is emptied if and only if the order ended
-// PAID. While the order is PENDING, its cart is locked. Each charge is stored at once and answered
-// 3 s later; proxies in front of both neighbours let a test hold a request where the crash comes.
+// PAID. While the order is PENDING, its cart is locked. A fault proxy in front of the payment
+// service holds the charge (or its answer) where the crash comes.
 let trio: Trio;
 const products: { id: number; initialStock: number }[] = [];
+/** Lets go of what the proxy holds: after each test, the process that waited for it is dead anyway. */
+let letGo: () => void = () => undefined;
 beforeAll(async () => {
-  trio = await startTrio({
-    proxyProduct: true,
-    proxyPayment: true,
-    paymentEnv: { PAYMENT_LATENCY_MS: '3000' },
-    orderEnv: { UPSTREAM_TIMEOUT_MS: '8000' },
-  });
+  trio = await startTrio({ proxyPayment: true, orderEnv: { UPSTREAM_TIMEOUT_MS: '8000' } });
 });
 afterEach(() => {
-  trio.productProxy?.setRules([]);
   trio.paymentProxy?.setRules([]);
+  letGo();
 });
 afterAll(() => trio?.stop());
 
@@ -42,9 +39,15 @@ async function orderOf(customer: CartClient, status: OrderJson['status']): Promi
   }, 20_000);
 }
 
+/** A promise the test settles when it wants: what a held request or answer waits for. */
+function held(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    letGo = resolve;
+  });
+}
+
 async function crashAndRestart(): Promise<void> {
   await trio.order.kill();
-  trio.productProxy?.setRules([]);
   trio.paymentProxy?.setRules([]);
   await trio.restartOrder(RECOVERING);
 }
@@ -56,6 +59,8 @@ describe('when the order service dies while the charge of a checkout is being pr
     const ann = new CartClient(trio);
     await ann.add(sofa.id, 1);
     await ann.add(cushion.id, 2);
+    // The charge reaches the payment service, which completes it; its answer is held until the crash.
+    trio.paymentProxy?.setRules([{ method: 'POST', path: '/api/payments/', fault: { kind: 'hold-response', until: held() } }]);
     ann.checkout({ customer_name: 'Ann' }).catch(() => undefined);
     const pending = await orderOf(ann, 'PENDING');
     await waitFor(async () => (await trio.getPayment(pending.id)).status === 200);
