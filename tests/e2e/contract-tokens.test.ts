@@ -42,6 +42,13 @@ const paidOrder = async (owner?: string) => {
 };
 // An order the caller may act on: a customer's own, or an anonymous one for an admin.
 const orderFor = (caller: { role: Role; sub: string }) => paidOrder(caller.role === 'customer' ? caller.sub : undefined);
+/** A line of a new product in the customer's cart (added with the platform's own token): its id. */
+const cartLine = async (sub: string) => {
+  const { id } = await product();
+  const res = await call('POST', `${trio.order.url}/api/cart/items/`, { product_id: id, quantity: 1 }, { auth: bearer('customer', sub) });
+  expect(res.status).toBe(201);
+  return (res.body as { items: { id: number; product_id: number }[] }).items.find((item) => item.product_id === id)!.id;
+};
 const charge = async () => {
   const orderId = randomUUID();
   const res = await call('POST', `${trio.payment.url}/api/payments/`, { order_id: orderId, amount: '3.00' }, { auth: ADMIN });
@@ -192,6 +199,71 @@ const ROUTES: ProtectedRoute[] = [
     roles: ['admin'],
     status: 200,
     prepare: async () => ({ path: `/api/orders/${await paidOrder()}/status/`, body: { status: 'SHIPPED' } }),
+  },
+  {
+    service: 'order',
+    method: 'GET',
+    template: '/api/orders/{id}/tracking/',
+    roles: ['customer', 'admin'],
+    status: 200,
+    prepare: async (caller) => ({ path: `/api/orders/${await orderFor(caller)}/tracking/` }),
+  },
+  {
+    service: 'order',
+    method: 'GET',
+    template: '/api/cart/',
+    roles: ['customer'],
+    status: 200,
+    prepare: async (caller) => {
+      await cartLine(caller.sub);
+      return { path: '/api/cart/' };
+    },
+  },
+  {
+    service: 'order',
+    method: 'DELETE',
+    template: '/api/cart/',
+    roles: ['customer'],
+    status: 204,
+    prepare: async (caller) => {
+      await cartLine(caller.sub);
+      return { path: '/api/cart/' };
+    },
+  },
+  {
+    service: 'order',
+    method: 'POST',
+    template: '/api/cart/items/',
+    roles: ['customer'],
+    status: 201,
+    prepare: async () => ({ path: '/api/cart/items/', body: { product_id: (await product()).id, quantity: 2 } }),
+  },
+  {
+    service: 'order',
+    method: 'PUT',
+    template: '/api/cart/items/{item_id}/',
+    roles: ['customer'],
+    status: 200,
+    prepare: async (caller) => ({ path: `/api/cart/items/${await cartLine(caller.sub)}/`, body: { quantity: 3 } }),
+  },
+  {
+    service: 'order',
+    method: 'DELETE',
+    template: '/api/cart/items/{item_id}/',
+    roles: ['customer'],
+    status: 204,
+    prepare: async (caller) => ({ path: `/api/cart/items/${await cartLine(caller.sub)}/` }),
+  },
+  {
+    service: 'order',
+    method: 'POST',
+    template: '/api/cart/checkout/',
+    roles: ['customer'],
+    status: 201,
+    prepare: async (caller) => {
+      await cartLine(caller.sub);
+      return { path: '/api/cart/checkout/', body: {} };
+    },
   },
 ];
 

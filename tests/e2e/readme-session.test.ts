@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '@order-system/testing';
+import { REPO_ROOT, TEST_JWT_SECRET } from '@order-system/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTrio, type Trio } from './harness.js';
 
@@ -51,6 +51,8 @@ describe('the curl session of the README', () => {
       ORDER_URL: trio.order.url,
       PRODUCT_URL: trio.product.url,
       PAYMENT_URL: trio.payment.url,
+      // The secret the trio runs with, which the session signs its customer token with.
+      JWT_SECRET: TEST_JWT_SECRET,
     });
 
     expect(result.stderr).toBe('');
@@ -71,6 +73,8 @@ describe('the curl session of the README', () => {
       'X-Total-Count: 3',
     ]);
     expect(lines[13]).toMatch(/^Link: <.*limit=2&offset=0>; rel="first", <.*offset=2>; rel="next"/);
+    // The cart: two lamps at 25.00, checked out PAID, the cart empty after, shipped and tracked.
+    expect(lines.slice(14)).toEqual(['50.00', 'PAID', '[]', 'SHIPPED', '1Z999AA10123456784']);
     // About 15 node and curl processes one after the other: seconds on a busy machine.
   }, 90_000);
 });

@@ -1,3 +1,5 @@
+export * from './cart.js';
+export * from './country-codes.js';
 export * from './fields.js';
 export * from './order.js';
 export * from './payment.js';

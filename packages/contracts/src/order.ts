@@ -1,5 +1,6 @@
-import { paginationQuery, text } from '@order-system/platform';
+import { isBlank, paginationQuery, text } from '@order-system/platform';
 import { z } from 'zod';
+import { COUNTRY_CODES } from './country-codes.js';
 import { amountJson, expected, MAX_ITEMS, MAX_QUANTITY, productId, quantity, timestampJson, uuidJson } from './fields.js';
 
 export const ORDER_STATUSES = ['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED'] as const;
@@ -9,6 +10,62 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const ORDER_REQUIRED_MESSAGE = 'customer_name and product_ids required';
 
 const customerName = text({ max: 200 });
+
+/**
+ * An optional line of an address: absent, null or "" is none; anything else is text like the
+ * required lines (so "   " or a lone zero-width space is refused as blank, not taken for none).
+ */
+const optionalLine = (max: number) =>
+  text({ max, required: false, trim: false })
+    .superRefine((value, ctx) => {
+      if (value !== '' && isBlank(value)) ctx.addIssue({ code: 'custom', message: 'must not be blank (leave it out, or send null)' });
+    })
+    .transform((value) => value.trim())
+    .nullish()
+    .transform((value) => (value ? value : null));
+
+const POSTAL_CODE = /^[A-Za-z0-9](?:[A-Za-z0-9 -]*[A-Za-z0-9])?$/;
+const COUNTRY_MESSAGE = 'must be an ISO 3166-1 alpha-2 country code, e.g. "DE"';
+
+/**
+ * Where an order goes. Every line is one-line text (no control characters, not only invisible
+ * ones); `postal_code` is letters, digits, spaces and hyphens; `country` an ISO 3166-1 alpha-2 code,
+ * upper or lower case in, upper case out.
+ */
+export const shippingAddressInput = z.strictObject(
+  {
+    name: text({ max: 200 }),
+    line1: text({ max: 200 }),
+    line2: optionalLine(200),
+    city: text({ max: 100 }),
+    region: optionalLine(100),
+    postal_code: z
+      .string(expected('a string'))
+      .trim()
+      .min(1, { message: 'must not be blank', abort: true })
+      .max(20, 'must be at most 20 characters')
+      .regex(POSTAL_CODE, 'must be letters, digits, spaces and hyphens'),
+    country: z
+      .string(expected('a string'))
+      .regex(/^[A-Za-z]{2}$/, COUNTRY_MESSAGE)
+      .transform((code) => code.toUpperCase())
+      .refine((code) => COUNTRY_CODES.has(code), COUNTRY_MESSAGE)
+      .meta({ description: 'ISO 3166-1 alpha-2 country code (answered in upper case)', example: 'DE' }),
+  },
+  expected('an object'),
+);
+export type ShippingAddressInput = z.infer<typeof shippingAddressInput>;
+
+export const shippingAddressJson = z.object({
+  name: z.string(),
+  line1: z.string(),
+  line2: z.string().nullable(),
+  city: z.string(),
+  region: z.string().nullable(),
+  postal_code: z.string(),
+  country: z.string().meta({ description: 'ISO 3166-1 alpha-2' }),
+});
+export type ShippingAddressJson = z.infer<typeof shippingAddressJson>;
 
 export const orderItemInput = z.strictObject({ product_id: productId, quantity }, expected('an object'));
 
@@ -31,6 +88,7 @@ export const orderCreateBody = z
         .min(1, 'must not be empty')
         .max(MAX_ITEMS, `must have at most ${MAX_ITEMS} items`)
         .optional(),
+      shipping_address: shippingAddressInput.nullish().meta({ description: 'where the order goes (optional; null is none)' }),
     },
     expected('a JSON object'),
   )
@@ -84,6 +142,7 @@ export const orderJson = z.object({
   created_at: timestampJson,
   updated_at: timestampJson,
   status_history: z.array(orderStatusChangeJson),
+  shipping_address: shippingAddressJson.nullable().meta({ description: 'null when the order was placed without one' }),
 });
 export type OrderJson = z.infer<typeof orderJson>;
 
@@ -113,13 +172,42 @@ export type OrderCancel = z.infer<typeof orderCancelBody>;
 /** The statuses an admin may set by hand: an order ships, then it is delivered. */
 export const FULFILMENT_STATUSES = ['SHIPPED', 'DELIVERED'] as const;
 
-/** `PATCH /api/orders/{id}/status/` */
-export const orderStatusBody = z.strictObject(
-  {
-    status: z.enum(FULFILMENT_STATUSES, {
-      error: (issue) => (issue.input === undefined ? 'is required' : 'must be SHIPPED or DELIVERED (use /cancel/ to cancel)'),
-    }),
-  },
-  expected('a JSON object'),
-);
+const TRACKING_NUMBER = /^[A-Za-z0-9](?:[A-Za-z0-9 -]*[A-Za-z0-9])?$/;
+
+/** `PATCH /api/orders/{id}/status/`; with SHIPPED, optionally the carrier and the tracking number. */
+export const orderStatusBody = z
+  .strictObject(
+    {
+      status: z.enum(FULFILMENT_STATUSES, {
+        error: (issue) => (issue.input === undefined ? 'is required' : 'must be SHIPPED or DELIVERED (use /cancel/ to cancel)'),
+      }),
+      carrier: text({ max: 100 }).optional().meta({ description: 'with SHIPPED only, e.g. "DHL"' }),
+      tracking_number: z
+        .string(expected('a string'))
+        .trim()
+        .min(1, { message: 'must not be blank', abort: true })
+        .max(100, 'must be at most 100 characters')
+        .regex(TRACKING_NUMBER, 'must be letters, digits, spaces and hyphens')
+        .optional()
+        .meta({ description: 'with SHIPPED only' }),
+    },
+    expected('a JSON object'),
+  )
+  .superRefine((body, ctx) => {
+    if (body.status === 'SHIPPED') return;
+    for (const field of ['carrier', 'tracking_number'] as const) {
+      if (body[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'is only taken with "status": "SHIPPED"' });
+    }
+  });
 export type OrderStatusUpdate = z.infer<typeof orderStatusBody>;
+
+/** `GET /api/orders/{id}/tracking/`: where the order is and where it goes. */
+export const orderTrackingJson = z.object({
+  order_id: uuidJson,
+  status: z.enum(ORDER_STATUSES),
+  carrier: z.string().nullable(),
+  tracking_number: z.string().nullable(),
+  shipping_address: shippingAddressJson.nullable(),
+  history: z.array(orderStatusChangeJson).meta({ description: 'the status history, oldest first' }),
+});
+export type OrderTrackingJson = z.infer<typeof orderTrackingJson>;

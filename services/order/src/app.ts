@@ -1,5 +1,6 @@
 import { authenticate, createServiceApp } from '@order-system/platform';
 import { type Express, Router } from 'express';
+import { cartRouter } from './cart/cart.router.js';
 import type { OrderDeps } from './deps.js';
 import { orderOpenApi } from './openapi.js';
 import { ordersRouter } from './orders/http/orders.router.js';
@@ -8,6 +9,7 @@ export function createApp(deps: OrderDeps): Express {
   const routes = Router();
   routes.use(authenticate(deps.tokens));
   routes.use(ordersRouter(deps.orders));
+  routes.use(cartRouter(deps.cart));
   return createServiceApp({
     service: 'order',
     logger: deps.logger,

@@ -46,6 +46,10 @@ export const orderConfigSchema = baseConfigSchema.extend({
    * replica's recovery job this long after, and the stalled one's writes are refused from then on.
    */
   ORDER_LEASE_TTL_MS: integer(200, 3_600_000, 30_000),
+  /** Carts nobody changed for this many days are removed (not one whose checkout's order is still PENDING). */
+  CART_TTL_DAYS: integer(1, 3650, 30),
+  /** How often expired carts are looked for (it also happens once at start). */
+  CART_EXPIRY_INTERVAL_MS: integer(1000, 86_400_000, 3_600_000),
 });
 
 export type OrderConfig = z.infer<typeof orderConfigSchema>;

@@ -8,6 +8,11 @@ import {
   ServiceMetrics,
   type TokenService,
 } from '@order-system/platform';
+import type { CartUseCases } from './cart/cart.router.js';
+import { CartExpiryJob } from './cart/cart-expiry.job.js';
+import { CartsRepository } from './cart/carts.repository.js';
+import { CheckoutCart } from './cart/checkout-cart.js';
+import { ShoppingCart } from './cart/shopping-cart.js';
 import type { OrderConfig } from './config.js';
 import { ORDER_DATABASE } from './database.js';
 import type { PrismaClient } from './generated/prisma/client.js';
@@ -45,9 +50,11 @@ export interface OrderDeps {
   tokens: TokenService;
   metrics: ServiceMetrics;
   orders: OrderUseCases;
+  cart: CartUseCases;
   recovery: RecoveryJob;
+  cartExpiry: CartExpiryJob;
   readiness: () => Promise<ReadinessReport>;
-  /** Starts background work (the recovery job), once the service listens. */
+  /** Starts background work (the recovery job, the removal of expired carts), once the service listens. */
   start: () => void;
   close: () => Promise<void>;
 }
@@ -89,30 +96,36 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
   const repository = new OrdersRepository(prisma, clock);
   const compensation = new OrderCompensation(repository, products, payments);
   const read = new ReadOrders(repository);
+  const carts = new CartsRepository(prisma);
+  // Every write that records an order PAID empties the cart checked out as that order, in its transaction.
+  const paidFollowUps = (orderId: string) => carts.emptiedWith(orderId);
 
   const recoveryLogger = logger.child({ job: 'recovery' });
   const recovery = new RecoveryJob(
     new RecoveryService(repository, leases, leaseRows, payments, compensation, recoveryLogger, {
       graceMs: config.RECOVERY_GRACE_MS,
       batchSize: RECOVERY_BATCH_SIZE,
+      paidFollowUps,
     }),
     new ReconciliationService(repository, new ReconciliationCursorsRepository(prisma), leases, payments, compensation, recoveryLogger),
     recoveryLogger,
     { intervalMs: config.RECOVERY_INTERVAL_MS, reconciliationIntervalMs: config.RECONCILIATION_INTERVAL_MS },
   );
 
+  const place = new PlaceOrder(
+    repository,
+    leases,
+    products,
+    payments,
+    compensation,
+    metrics.counter('orders_total', 'Orders placed (Idempotency-Key replays not counted), by final status and failure code', [
+      'status',
+      'code',
+    ]),
+    { paidFollowUps },
+  );
   const orders: OrderUseCases = {
-    place: new PlaceOrder(
-      repository,
-      leases,
-      products,
-      payments,
-      compensation,
-      metrics.counter('orders_total', 'Orders placed (Idempotency-Key replays not counted), by final status and failure code', [
-        'status',
-        'code',
-      ]),
-    ),
+    place,
     read,
     cancel: new CancelOrder(repository, leases, compensation, read),
     fulfil: new UpdateFulfilment(repository, read),
@@ -124,6 +137,16 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
       kind === 'postgresql' ? { claimLifetimeMs: config.ORDER_LEASE_TTL_MS } : undefined,
     ),
   };
+  const cart: CartUseCases = {
+    cart: new ShoppingCart(carts, products),
+    checkout: new CheckoutCart(carts, products, place),
+    idempotency: orders.idempotency,
+    read,
+  };
+  const cartExpiry = new CartExpiryJob(carts, logger.child({ job: 'cart-expiry' }), {
+    ttlDays: config.CART_TTL_DAYS,
+    intervalMs: config.CART_EXPIRY_INTERVAL_MS,
+  });
   return {
     config,
     logger,
@@ -131,7 +154,9 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
     tokens,
     metrics,
     orders,
+    cart,
     recovery,
+    cartExpiry,
     // Ready when the database answers. The neighbours are reported, not required: without them the
     // service still records and serves orders, and taking it out of rotation would not help them.
     readiness: async () => {
@@ -142,9 +167,12 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
       ]);
       return { ready: database === 'ok', checks: { database, product_service: productService, payment_service: paymentService } };
     },
-    start: () => recovery.start(),
+    start: () => {
+      recovery.start();
+      cartExpiry.start();
+    },
     close: async () => {
-      await recovery.stop();
+      await Promise.all([recovery.stop(), cartExpiry.stop()]);
       productHttp.close();
       paymentHttp.close();
       await prisma.$disconnect();

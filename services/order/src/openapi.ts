@@ -1,4 +1,17 @@
-import { orderCancelBody, orderCreateBody, orderJson, orderListQuery, orderOutcomeJson, orderStatusBody } from '@order-system/contracts';
+import {
+  cartChangedJson,
+  cartCheckoutBody,
+  cartItemCreateBody,
+  cartItemUpdateBody,
+  cartJson,
+  orderCancelBody,
+  orderCreateBody,
+  orderJson,
+  orderListQuery,
+  orderOutcomeJson,
+  orderStatusBody,
+  orderTrackingJson,
+} from '@order-system/contracts';
 import { type ApiSpec, buildOpenApi, type ParameterSpec } from '@order-system/platform';
 import { z } from 'zod';
 
@@ -24,6 +37,16 @@ const paid = {
     { from: null, to: 'PENDING', at: T0, by: 'system', reason: null },
     { from: 'PENDING', to: 'PAID', at: T1, by: 'system', reason: null },
   ],
+  shipping_address: null,
+};
+const ADDRESS = {
+  name: 'Alice Smith',
+  line1: 'Hauptstraße 5',
+  line2: null,
+  city: 'Berlin',
+  region: null,
+  postal_code: '10115',
+  country: 'DE',
 };
 const cancelledAs = (reason: string, extra: Record<string, unknown> = {}) => ({
   ...paid,
@@ -44,6 +67,68 @@ const shipped = {
   status: 'SHIPPED',
   updated_at: T2,
   status_history: [...paid.status_history, { from: 'PAID', to: 'SHIPPED', at: T2, by: 'admin', reason: null }],
+  shipping_address: ADDRESS,
+};
+const tracking = {
+  order_id: ORDER_ID,
+  status: 'SHIPPED',
+  carrier: 'DHL',
+  tracking_number: 'JD014600006281230718',
+  shipping_address: ADDRESS,
+  history: shipped.status_history,
+};
+const CUSTOMER_ID = 'customer-42';
+const fromCart = { ...paid, customer_name: 'Alice Smith', user_id: CUSTOMER_ID, shipping_address: ADDRESS };
+const cart = {
+  items: [
+    { id: 7, product_id: 1, name: 'Keyboard', unit_price: '49.90', quantity: 2, line_total: '99.80', in_stock: true },
+    { id: 8, product_id: 3, name: 'Mouse', unit_price: '19.90', quantity: 1, line_total: '19.90', in_stock: true },
+  ],
+  total_amount: '119.70',
+  updated_at: T0,
+};
+const cartChanged = {
+  error:
+    'Some products in the cart are gone or short of stock: the cart was updated and no order was placed; review it and check out again',
+  code: 'cart_changed',
+  changes: [
+    { item_id: 7, product_id: 1, change: 'lowered', reason: 'out_of_stock', previous_quantity: 2, quantity: 1 },
+    { item_id: 8, product_id: 3, change: 'removed', reason: 'product_not_found', previous_quantity: 1, quantity: 0 },
+  ],
+  cart: {
+    items: [{ id: 7, product_id: 1, name: 'Keyboard', unit_price: '49.90', quantity: 1, line_total: '49.90', in_stock: true }],
+    total_amount: '49.90',
+    updated_at: T1,
+  },
+};
+const itemId: ParameterSpec = {
+  description: 'The id of a line of the caller’s cart (another customer’s line, or anything not a positive integer, is a 404)',
+  schema: { type: 'integer', minimum: 1 },
+  example: 7,
+};
+const cartItemNotFound = {
+  description: 'Cart item not found (also another customer’s line, and an id that is not a positive integer)',
+  schema: 'Error',
+  example: { error: 'Cart item not found', code: 'not_found' },
+} as const;
+const checkoutInProgress = {
+  description:
+    'checkout_in_progress: the cart is being checked out (its order is PENDING): it cannot change until the order is PAID or CANCELLED',
+  schema: 'Error',
+  example: {
+    error: 'The cart is being checked out; it cannot change until its order is PAID or CANCELLED',
+    code: 'checkout_in_progress',
+  },
+} as const;
+const productServiceUnavailable = {
+  description: 'product_service_unavailable: the current prices and stock could not be read; nothing changed',
+  schema: 'Error',
+  example: { error: 'Product service unavailable', code: 'product_service_unavailable' },
+} as const;
+const IDEMPOTENCY_KEY = {
+  description: 'Makes a retry safe (Stripe semantics): 1-255 printable ASCII characters without spaces, kept 24 hours',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7E]{1,255}$' },
+  example: 'order-alice-0001',
 };
 const cancelledByAdmin = {
   ...paid,
@@ -87,6 +172,12 @@ export const orderApi: ApiSpec = {
     OrderList: orderList,
     OrderCancel: orderCancelBody,
     OrderStatusUpdate: orderStatusBody,
+    OrderTracking: orderTrackingJson,
+    Cart: cartJson,
+    CartItemCreate: cartItemCreateBody,
+    CartItemUpdate: cartItemUpdateBody,
+    CartCheckout: cartCheckoutBody,
+    CartChanged: cartChangedJson,
   },
   paths: {
     '/api/orders/': {
@@ -117,18 +208,20 @@ export const orderApi: ApiSpec = {
           'to that customer (`user_id`). With an `Idempotency-Key`, the same key and body replay the first answer ' +
           '(`Idempotent-Replayed: true`), another body is a 422, and a repeat while the first runs is a 409.',
         access: { optional: 'a customer token binds the order to the customer' },
-        headers: {
-          'Idempotency-Key': {
-            description: 'Makes a retry safe (Stripe semantics): 1-255 printable ASCII characters without spaces, kept 24 hours',
-            schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7E]{1,255}$' },
-            example: 'order-alice-0001',
-          },
-        },
+        headers: { 'Idempotency-Key': IDEMPOTENCY_KEY },
         body: {
           schema: orderCreateBody,
           examples: {
             items: { summary: 'items with quantities', value: { customer_name: 'Alice', items: [{ product_id: 1, quantity: 2 }] } },
             product_ids: { summary: 'product ids (a repeat adds one)', value: { customer_name: 'Alice', product_ids: [1, 1] } },
+            shipping_address: {
+              summary: 'with where it goes (returned on the order; `country`: ISO 3166-1 alpha-2)',
+              value: {
+                customer_name: 'Alice',
+                items: [{ product_id: 1, quantity: 2 }],
+                shipping_address: { name: 'Alice Smith', line1: 'Hauptstraße 5', city: 'Berlin', postal_code: '10115', country: 'DE' },
+              },
+            },
           },
         },
         responses: {
@@ -275,21 +368,222 @@ export const orderApi: ApiSpec = {
       patch: {
         operationId: 'setOrderStatus',
         summary: 'Move an order along PAID -> SHIPPED -> DELIVERED; setting the status it has changes nothing',
+        description:
+          'With SHIPPED, optionally `carrier` and `tracking_number` (recorded with the move, shown by the tracking route); ' +
+          'with DELIVERED they are a 400. Setting the status the order already has changes nothing, its tracking included.',
         access: { roles: 'admin' },
         params: { id: orderId },
-        body: { schema: orderStatusBody, example: { status: 'SHIPPED' } },
+        body: {
+          schema: orderStatusBody,
+          examples: {
+            shipped: {
+              summary: 'shipped, with its carrier and tracking number',
+              value: { status: 'SHIPPED', carrier: 'DHL', tracking_number: 'JD014600006281230718' },
+            },
+            delivered: { summary: 'delivered', value: { status: 'DELIVERED' } },
+          },
+        },
         responses: {
           200: { description: 'the order with its new status', schema: orderJson, example: shipped },
           400: {
             description: 'validation failed (status must be SHIPPED or DELIVERED), or malformed JSON',
             schema: 'Error',
-            example: validation('Validation failed', { status: ['must be SHIPPED or DELIVERED (use /cancel/ to cancel)'] }),
+            examples: {
+              status: {
+                summary: 'not a status an admin may set',
+                value: validation('Validation failed', { status: ['must be SHIPPED or DELIVERED (use /cancel/ to cancel)'] }),
+              },
+              tracking: {
+                summary: 'a tracking number with DELIVERED',
+                value: validation('Validation failed', { tracking_number: ['is only taken with "status": "SHIPPED"'] }),
+              },
+            },
           },
           404: notFound,
           409: {
             description: 'invalid_status_transition: not the next status of this order (`order_status` is its status)',
             schema: 'Error',
             example: invalidTransition('PAID', 'Order is PAID; only a SHIPPED order can become DELIVERED'),
+          },
+        },
+      },
+    },
+    '/api/orders/{id}/tracking/': {
+      get: {
+        operationId: 'getOrderTracking',
+        summary: 'Where an order is: its status, carrier, tracking number, shipping address and status history',
+        access: { optional: 'as reading the order: needed for an order placed with a customer token (its owner or an admin)' },
+        params: { id: orderId },
+        responses: { 200: { description: 'the order’s tracking', schema: orderTrackingJson, example: tracking }, 404: notFound },
+      },
+    },
+    '/api/cart/': {
+      get: {
+        operationId: 'getCart',
+        summary: 'The caller’s cart, with the current price and stock of each line (one call to the product service)',
+        description:
+          'One cart per customer (the token’s `sub`). A line whose product was deleted shows `name`, `unit_price` and ' +
+          '`line_total` null and `in_stock` false; `total_amount` adds up the others. No cart yet: `items: []`, `updated_at: null`.',
+        access: { roles: 'customer' },
+        responses: {
+          200: { description: 'the cart', schema: cartJson, example: cart },
+          503: productServiceUnavailable,
+        },
+      },
+      delete: {
+        operationId: 'clearCart',
+        summary: 'Empty the caller’s cart',
+        access: { roles: 'customer' },
+        responses: { 204: { description: 'emptied (also when it was empty)' }, 409: checkoutInProgress },
+      },
+    },
+    '/api/cart/items/': {
+      post: {
+        operationId: 'addCartItem',
+        summary: 'Add a product to the caller’s cart; the same product again adds to its line',
+        description: 'Quantity 1-1000 (a line adds up to at most 1000), at most 100 lines. The product must exist now.',
+        access: { roles: 'customer' },
+        body: { schema: cartItemCreateBody, example: { product_id: 1, quantity: 2 } },
+        responses: {
+          201: { description: 'the cart, with the line', schema: cartJson, example: cart },
+          400: {
+            description: 'validation failed (quantity 1-1000, a line over 1000, the 101st line, unknown fields, not an integer)',
+            schema: 'Error',
+            example: validation('Validation failed', { quantity: ['must be at most 1000'] }),
+          },
+          404: {
+            description: 'product_not_found: no such product',
+            schema: 'Error',
+            example: { product_id: 9, error: 'Product 9 not found', code: 'product_not_found' },
+          },
+          409: checkoutInProgress,
+          503: productServiceUnavailable,
+        },
+      },
+    },
+    '/api/cart/items/{item_id}/': {
+      put: {
+        operationId: 'updateCartItem',
+        summary: 'Set the quantity of a line of the caller’s cart',
+        access: { roles: 'customer' },
+        params: { item_id: itemId },
+        body: { schema: cartItemUpdateBody, example: { quantity: 3 } },
+        responses: {
+          200: { description: 'the cart', schema: cartJson, example: cart },
+          400: {
+            description: 'validation failed (quantity 1-1000; DELETE removes a line)',
+            schema: 'Error',
+            example: validation('Validation failed', { quantity: ['must be at least 1'] }),
+          },
+          404: cartItemNotFound,
+          409: checkoutInProgress,
+          503: productServiceUnavailable,
+        },
+      },
+      delete: {
+        operationId: 'removeCartItem',
+        summary: 'Remove a line of the caller’s cart',
+        access: { roles: 'customer' },
+        params: { item_id: itemId },
+        responses: { 204: { description: 'removed' }, 404: cartItemNotFound, 409: checkoutInProgress },
+      },
+    },
+    '/api/cart/checkout/': {
+      post: {
+        operationId: 'checkoutCart',
+        summary: 'Place the cart as an order: stock checked first, then the create-order workflow',
+        description:
+          'The cart is first checked against the current stock: a line whose product is gone or short of stock is ' +
+          'removed or lowered, no order is placed, and the answer is 409 `cart_changed` with the changes and the cart. ' +
+          'Otherwise the order is placed as by `POST /api/orders/` (the same answers), with `user_id` the caller; while it ' +
+          'is PENDING the cart is locked (409 `checkout_in_progress` for edits and other checkouts). The transaction that ' +
+          'records it PAID empties the cart; a CANCELLED order leaves the cart as it was. `Idempotency-Key` as on ' +
+          '`POST /api/orders/` (the caller’s keys are shared by both routes; a `cart_changed` answer is replayed too).',
+        access: { roles: 'customer' },
+        headers: { 'Idempotency-Key': IDEMPOTENCY_KEY },
+        body: {
+          schema: cartCheckoutBody,
+          description: 'Optional. `customer_name` defaults to the shipping address’s name, else the token’s `sub`.',
+          examples: {
+            shipping_address: {
+              summary: 'with where it goes',
+              value: {
+                shipping_address: { name: 'Alice Smith', line1: 'Hauptstraße 5', city: 'Berlin', postal_code: '10115', country: 'DE' },
+              },
+            },
+            empty: { summary: 'nothing: the token’s sub names the order', value: {} },
+          },
+        },
+        responses: {
+          201: {
+            description: 'PAID: reserved and charged; the cart is empty',
+            schema: orderJson,
+            headers: ['Location', 'Idempotent-Replayed'],
+            example: fromCart,
+          },
+          202: {
+            description: 'payment_pending, as on POST /api/orders/: the cart stays locked until the order is decided',
+            schema: orderOutcomeJson,
+            headers: ['Location', 'Idempotent-Replayed'],
+            example: outcome(
+              { ...fromCart, status: 'PENDING', payment_status: null, updated_at: T0, status_history: [paid.status_history[0]] },
+              'payment_pending',
+              'The payment could not be confirmed yet; the order stays PENDING until its outcome is known',
+            ),
+          },
+          400: {
+            description:
+              'validation_failed or invalid_idempotency_key (nothing done), or the order was recorded CANCELLED, as on ' +
+              'POST /api/orders/ (out_of_stock when the stock went between the check and the reservation, payment_failed, ...); ' +
+              'the cart stays as it was',
+            schema: [orderOutcomeJson, 'Error'],
+            headers: ['Location', 'Idempotent-Replayed'],
+            examples: {
+              validation: {
+                summary: 'a bad shipping address: nothing done',
+                value: validation('Validation failed', {
+                  'shipping_address.country': ['must be an ISO 3166-1 alpha-2 country code, e.g. "DE"'],
+                }),
+              },
+              payment_failed: {
+                summary: 'the payment failed: recorded CANCELLED, stock released, the cart as it was',
+                value: outcome(
+                  cancelledAs('Payment failed', { payment_status: 'FAILED', user_id: CUSTOMER_ID }),
+                  'payment_failed',
+                  'Payment failed',
+                ),
+              },
+            },
+          },
+          409: {
+            description:
+              'cart_changed (lines fixed to the stock there is, no order), cart_empty, checkout_in_progress (another ' +
+              'checkout of the cart is being placed), idempotency_key_in_progress',
+            schema: [cartChangedJson, 'Error'],
+            examples: {
+              cart_changed: { summary: 'a line lowered, one removed: no order', value: cartChanged },
+              cart_empty: { summary: 'nothing to order', value: { error: 'Cart is empty', code: 'cart_empty' } },
+              checkout_in_progress: { summary: 'another checkout of this cart runs', value: checkoutInProgress.example },
+            },
+          },
+          422: {
+            description: 'idempotency_key_reused: this Idempotency-Key was used with another body (or on POST /api/orders/)',
+            schema: 'Error',
+            example: { error: 'This Idempotency-Key was already used with another request body', code: 'idempotency_key_reused' },
+          },
+          503: {
+            description:
+              'product_service_unavailable before anything was done (the stock could not be checked), or the order was ' +
+              'recorded CANCELLED because a service could not be reached, as on POST /api/orders/',
+            schema: [orderOutcomeJson, 'Error'],
+            headers: ['Location', 'Idempotent-Replayed'],
+            examples: {
+              check: { summary: 'the stock could not be checked: nothing done', value: productServiceUnavailable.example },
+              cancelled: {
+                summary: 'recorded CANCELLED: the payment service could not be reached',
+                value: outcome(cancelledAs('Payment service unavailable'), 'payment_service_unavailable', 'Payment service unavailable'),
+              },
+            },
           },
         },
       },

@@ -1,7 +1,7 @@
 import { isUniqueViolation } from '@order-system/platform';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { LeaseClock } from './concurrency/lease-clock.js';
-import type { Order, OrderLine, OrderStatus, OrderWork } from './domain/order.js';
+import type { Order, OrderLine, OrderStatus, OrderWork, ShippingAddress } from './domain/order.js';
 import type { FailureCode } from './domain/order-failures.js';
 import { applied, type OrderChange } from './domain/order-state.js';
 
@@ -19,7 +19,17 @@ export interface NewOrder {
   /** Who placed it: the user id, or 'system' for an anonymous order. */
   placedBy: string;
   lines: OrderLine[];
+  shippingAddress?: ShippingAddress | null;
 }
+
+/**
+ * A statement written with the order's insert, in the same transaction, that must change exactly one
+ * row for the order to be written at all (a cart checkout claims its cart for the order).
+ */
+export type CreateCondition = Prisma.Sql;
+
+/** Statements of other tables that go with an order's PAID, in its transaction (the cart checked out as the order is emptied). */
+export type PaidFollowUps = (orderId: string) => Prisma.Sql[];
 
 /** The lease a worker writes under: its writes apply only while the order's lease is still this token. */
 export interface Fence {
@@ -32,7 +42,11 @@ export interface OrderFilter {
   status?: OrderStatus;
 }
 
-export type CreateOutcome = { kind: 'created'; order: Order } | { kind: 'exists'; order: Order };
+/** refused: the create's condition did not apply, and nothing was written. */
+export type CreateOutcome = { kind: 'created'; order: Order } | { kind: 'exists'; order: Order } | { kind: 'refused' };
+
+/** Thrown inside the create's transaction to roll it back when its condition did not apply. */
+class ConditionNotMet extends Error {}
 
 export interface WriteOptions {
   /** Applied only while the order's lease is this worker's. */
@@ -57,6 +71,8 @@ const COLUMN = {
   paymentState: Prisma.raw('"payment_state"'),
   paymentId: Prisma.raw('"payment_id"'),
   totalCents: Prisma.raw('"total_cents"'),
+  carrier: Prisma.raw('"carrier"'),
+  trackingNumber: Prisma.raw('"tracking_number"'),
 };
 const RELEASE_LEASE = Prisma.sql`"lease_token" = NULL, "lease_work" = NULL, "lease_expires_at" = NULL`;
 
@@ -148,8 +164,9 @@ export class OrdersRepository {
    * (it is written just before the reservation is sent, so a crash from here on leaves stock to
    * release), held by the creating workflow under `lease` for `leaseMs`: in one transaction. An order
    * of that id written already (another request's, under the same Idempotency-Key) is answered as it is.
+   * With a `condition`, it runs in the same transaction, and nothing is written unless it applies.
    */
-  async create(order: NewOrder, lease: { token: string; ttlMs: number }): Promise<CreateOutcome> {
+  async create(order: NewOrder, lease: { token: string; ttlMs: number }, condition?: CreateCondition): Promise<CreateOutcome> {
     const at = new Date();
     const record: Order = {
       id: order.id,
@@ -162,24 +179,38 @@ export class OrdersRepository {
       reservationState: 'REQUESTED',
       paymentState: 'NONE',
       paymentId: null,
+      shippingAddress: order.shippingAddress ?? null,
+      tracking: { carrier: null, trackingNumber: null },
       createdAt: at,
       updatedAt: at,
       items: order.lines.map((line) => ({ productId: line.productId, quantity: line.quantity, name: null, unitPriceCents: null })),
       history: [{ from: null, to: 'PENDING', at, by: order.placedBy, reason: null }],
     };
     const items = record.items.map((item) => Prisma.sql`(${record.id}, ${item.productId}, ${item.quantity})`);
-    try {
-      await this.prisma.$transaction([
-        this.prisma.$executeRaw`
+    const ship = record.shippingAddress;
+    const statements = [
+      Prisma.sql`
         INSERT INTO "orders" ("id", "customer_name", "user_id", "status", "reservation_state", "payment_state", "status_changed_by",
-          "created_at", "updated_at", "lease_token", "lease_work", "lease_expires_at")
+          "shipping_name", "shipping_line1", "shipping_line2", "shipping_city", "shipping_region", "shipping_postal_code",
+          "shipping_country", "created_at", "updated_at", "lease_token", "lease_work", "lease_expires_at")
         VALUES (${record.id}, ${record.customerName}, ${record.userId}, ${record.status}, ${record.reservationState},
-          ${record.paymentState}, ${order.placedBy}, ${at}, ${at}, ${lease.token}, ${'workflow' satisfies OrderWork},
-          ${this.clock.after(lease.ttlMs)})`,
-        this.prisma.$executeRaw`
+          ${record.paymentState}, ${order.placedBy}, ${ship?.name ?? null}, ${ship?.line1 ?? null}, ${ship?.line2 ?? null},
+          ${ship?.city ?? null}, ${ship?.region ?? null}, ${ship?.postalCode ?? null}, ${ship?.country ?? null}, ${at}, ${at},
+          ${lease.token}, ${'workflow' satisfies OrderWork}, ${this.clock.after(lease.ttlMs)})`,
+      Prisma.sql`
         INSERT INTO "order_items" ("order_id", "product_id", "quantity") VALUES ${Prisma.join(items)}`,
-      ]);
+    ];
+    try {
+      if (condition) {
+        await this.prisma.$transaction(async (tx) => {
+          for (const sql of statements) await tx.$executeRaw(sql);
+          if ((await tx.$executeRaw(condition)) !== 1) throw new ConditionNotMet();
+        });
+      } else {
+        await this.prisma.$transaction(statements.map((sql) => this.prisma.$executeRaw(sql)));
+      }
     } catch (err) {
+      if (err instanceof ConditionNotMet) return { kind: 'refused' };
       const existing = isUniqueViolation(err) ? await this.findById(order.id) : null;
       if (existing) return { kind: 'exists', order: existing };
       throw err;
@@ -238,6 +269,10 @@ function assignments(change: OrderChange, at: Date, releaseLease: boolean): Pris
   if (change.paymentState) assign(COLUMN.paymentState, change.paymentState);
   if (change.paymentId !== undefined) assign(COLUMN.paymentId, change.paymentId);
   if (change.pricing) assign(COLUMN.totalCents, change.pricing.totalCents);
+  if (change.tracking) {
+    assign(COLUMN.carrier, change.tracking.carrier);
+    assign(COLUMN.trackingNumber, change.tracking.trackingNumber);
+  }
   set.push(Prisma.sql`"updated_at" = ${at}`);
   if (releaseLease) set.push(RELEASE_LEASE);
   return Prisma.join(set, ', ');
@@ -279,6 +314,8 @@ function toOrder(row: OrderRow): Order {
     reservationState: row.reservationState as Order['reservationState'],
     paymentState: row.paymentState as Order['paymentState'],
     paymentId: row.paymentId,
+    shippingAddress: shippingAddressOf(row),
+    tracking: { carrier: row.carrier, trackingNumber: row.trackingNumber },
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     items: row.items.map((item) => ({
@@ -294,5 +331,19 @@ function toOrder(row: OrderRow): Order {
       by: entry.by,
       reason: entry.reason,
     })),
+  };
+}
+
+/** The address columns are written together, so a name means an address (orders placed before addresses existed have none). */
+function shippingAddressOf(row: OrderRow): ShippingAddress | null {
+  if (row.shippingName === null) return null;
+  return {
+    name: row.shippingName,
+    line1: row.shippingLine1 ?? '',
+    line2: row.shippingLine2,
+    city: row.shippingCity ?? '',
+    region: row.shippingRegion,
+    postalCode: row.shippingPostalCode ?? '',
+    country: row.shippingCountry ?? '',
   };
 }

@@ -8,7 +8,7 @@ import type { OrderLeasesRepository } from '../orders/concurrency/order-leases.r
 import type { Order } from '../orders/domain/order.js';
 import { type Failure, failures } from '../orders/domain/order-failures.js';
 import { moves, type Progress } from '../orders/domain/order-state.js';
-import type { OrdersRepository } from '../orders/orders.repository.js';
+import type { OrdersRepository, PaidFollowUps } from '../orders/orders.repository.js';
 import type { PaymentPort } from '../upstream/payment.client.js';
 import type { RequestContext } from '../upstream/upstream-client.js';
 
@@ -17,6 +17,8 @@ export interface RecoveryOptions {
   graceMs: number;
   /** At most this many orders per pass; the rest wait for the next one. */
   batchSize: number;
+  /** What goes with an order's PAID, in the same transaction: the cart checked out as the order is emptied. */
+  paidFollowUps?: PaidFollowUps;
 }
 
 /** What one pass did, for logs and tests. */
@@ -32,7 +34,8 @@ export interface RecoveryReport {
  * writes refused and stops.
  * - PENDING: whatever its recorded payment state, the payment service's record decides, and no
  *   payment (or a FAILED one) is voided first, so that no charge still on its way can land after
- *   the decision: COMPLETED of the order's total with its stock confirmed -> PAID; voided ->
+ *   the decision: COMPLETED of the order's total with its stock confirmed -> PAID (and the cart
+ *   checked out as the order emptied, in the same transaction); voided ->
  *   CANCELLED ("not charged" is then true) and the stock voided too; the record cannot be read or
  *   the void not confirmed -> left for the next pass.
  * - CANCELLED with a refund owed or stock held: the refund and the release are tried again, and a
@@ -129,6 +132,7 @@ export class RecoveryService {
     }
     await fencedWrite(this.orders, order, moves.paid(order, payment.id, 'Recovered: the payment service confirmed the charge'), lease, {
       last: true,
+      alongside: this.options.paidFollowUps?.(order.id),
     });
     ctx.log.info(paymentFields, 'interrupted order completed: PAID');
   }

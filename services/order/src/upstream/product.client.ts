@@ -1,4 +1,4 @@
-import { reservationJson } from '@order-system/contracts';
+import { MAX_LISTED_IDS, productJson, reservationJson } from '@order-system/contracts';
 import { parseMoney } from '@order-system/platform';
 import type { PricedLine } from '../orders/domain/order.js';
 import type { RequestContext, UpstreamClient } from './upstream-client.js';
@@ -15,7 +15,21 @@ export interface ProductPort {
   void(reservationId: string, reason: string, ctx: RequestContext): Promise<'released' | 'voided'>;
 }
 
-export class ProductClient implements ProductPort {
+/** A product as the catalogue shows it now: its current name, price and stock. */
+export interface CatalogueProduct {
+  id: number;
+  name: string;
+  priceCents: number;
+  stock: number;
+}
+
+/** The catalogue as the cart reads it: many products in one call. */
+export interface CataloguePort {
+  /** The products of these ids that exist, by id. */
+  findMany(ids: number[], ctx: RequestContext): Promise<Map<number, CatalogueProduct>>;
+}
+
+export class ProductClient implements ProductPort, CataloguePort {
   constructor(private readonly http: UpstreamClient) {}
 
   /**
@@ -38,6 +52,37 @@ export class ProductClient implements ProductPort {
     // An answer we cannot read counts as a failed call; its status says it did arrive (and may hold stock).
     if (!reserved) throw new UpstreamError('product', operation, { kind: 'http', status, body });
     return reserved;
+  }
+
+  /**
+   * The products that exist, by id: one batched read, `GET /api/products/?ids=1,2,3`, per 100 ids
+   * (a cart holds at most 100 lines; one more is asked when a product is added to a full cart).
+   * Retried on transient failures (a read changes nothing). An answer it cannot read is a failed call.
+   */
+  async findMany(ids: number[], ctx: RequestContext): Promise<Map<number, CatalogueProduct>> {
+    const distinct = [...new Set(ids)];
+    const batches: number[][] = [];
+    for (let start = 0; start < distinct.length; start += MAX_LISTED_IDS) batches.push(distinct.slice(start, start + MAX_LISTED_IDS));
+    const found = new Map<number, CatalogueProduct>();
+    for (const products of await Promise.all(batches.map((batch) => this.#findBatch(batch, ctx)))) {
+      for (const product of products) found.set(product.id, product);
+    }
+    return found;
+  }
+
+  async #findBatch(ids: number[], ctx: RequestContext): Promise<CatalogueProduct[]> {
+    const operation = 'read products';
+    const { status, body } = await this.http.send(
+      { operation, method: 'GET', path: `/api/products/?ids=${ids.join(',')}&limit=${MAX_LISTED_IDS}`, retry: true },
+      ctx,
+    );
+    const parsed = productJson.array().safeParse(body);
+    if (!parsed.success) throw new UpstreamError('product', operation, { kind: 'http', status, body });
+    return parsed.data.map((product) => {
+      const price = parseMoney(product.price);
+      if (!price.ok) throw new UpstreamError('product', operation, { kind: 'http', status, body });
+      return { id: product.id, name: product.name, priceCents: price.cents, stock: product.stock };
+    });
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { Order } from '../domain/order.js';
 import type { OrderChange } from '../domain/order-state.js';
-import type { OrdersRepository } from '../orders.repository.js';
+import type { OrdersRepository, WriteOptions } from '../orders.repository.js';
 import type { Lease } from './order-leases.js';
 
 /**
@@ -18,17 +18,18 @@ export class SupersededError extends Error {
 
 /**
  * Writes `change` under the worker's lease, or throws SupersededError when the write is refused.
- * `last`: the worker's final write, which gives the lease up in the same statement.
+ * `last`: the worker's final write, which gives the lease up in the same statement. `alongside`:
+ * statements of other tables written in the same transaction, only if the change applies.
  */
 export async function fencedWrite(
   orders: OrdersRepository,
   order: Order,
   change: OrderChange,
   lease: Lease,
-  options: { last?: boolean } = {},
+  options: { last?: boolean; alongside?: WriteOptions['alongside'] } = {},
 ): Promise<Order> {
   const last = options.last === true;
-  const written = await orders.apply(order, change, { fence: lease, releaseLease: last });
+  const written = await orders.apply(order, change, { fence: lease, releaseLease: last, alongside: options.alongside });
   if (!written) throw new SupersededError(order.id);
   if (last) lease.released = true;
   return written;

@@ -18,6 +18,8 @@ function order(overrides: Partial<Order> = {}): Order {
     reservationState: 'REQUESTED',
     paymentState: 'NONE',
     paymentId: null,
+    shippingAddress: null,
+    tracking: { carrier: null, trackingNumber: null },
     createdAt: AT,
     updatedAt: AT,
     items: [{ productId: 1, quantity: 2, name: null, unitPriceCents: null }],
@@ -85,6 +87,18 @@ describe('the order state machine', () => {
     ],
   ])('when %s, then the state machine refuses it as a bug', (_name, make) => {
     expect(() => make()).toThrow(IllegalOrderMoveError);
+  });
+
+  it('when a PAID order ships with its carrier and tracking number, then they go with the move; DELIVERED carries none', () => {
+    const paid = order({ status: 'PAID' });
+    const tracking = { carrier: 'DHL', trackingNumber: 'JD0146' };
+
+    const shipped = applied(paid, moves.fulfilled(paid, 'SHIPPED', 'admin', tracking), LATER);
+    const delivered = moves.fulfilled(shipped, 'DELIVERED', 'admin', { carrier: 'UPS', trackingNumber: '1Z' });
+
+    expect(shipped).toMatchObject({ status: 'SHIPPED', tracking });
+    expect(delivered.tracking).toBeUndefined();
+    expect(applied(shipped, delivered, LATER).tracking).toEqual(tracking);
   });
 
   it('when a late charge on an order cancelled as not charged is refunded, then the reason no longer says "not charged" and the history says why', () => {

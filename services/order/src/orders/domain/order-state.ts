@@ -1,4 +1,4 @@
-import { type Order, type OrderStatus, type PaymentState, type Pricing, type ReservationState, SYSTEM } from './order.js';
+import { type Order, type OrderStatus, type PaymentState, type Pricing, type ReservationState, SYSTEM, type Tracking } from './order.js';
 import { type Failure, reasonAfterLateCharge } from './order-failures.js';
 
 /**
@@ -69,6 +69,8 @@ export interface OrderChange {
   pricing?: Pricing;
   /** A history entry that is not a status change: the status stays as it is. */
   note?: { by: string; reason: string };
+  /** The carrier and tracking number, with the move to SHIPPED. */
+  tracking?: Tracking;
 }
 
 /** A change that the state machine does not allow: a bug in the caller, never a lost race. */
@@ -123,9 +125,9 @@ export const moves = {
       ...progress,
     }),
 
-  /** PAID -> SHIPPED -> DELIVERED, by an admin. */
-  fulfilled: (order: Order, to: 'SHIPPED' | 'DELIVERED', by: string): OrderChange =>
-    checked(order, { expect: order.status, status: { to, by, reason: null } }),
+  /** PAID -> SHIPPED (with how it travels, when known) -> DELIVERED, by an admin. */
+  fulfilled: (order: Order, to: 'SHIPPED' | 'DELIVERED', by: string, tracking?: Tracking): OrderChange =>
+    checked(order, { expect: order.status, status: { to, by, reason: null }, ...(to === 'SHIPPED' && tracking ? { tracking } : {}) }),
 
   /** What became of the stock an order held (given back, or nothing was held, or the release failed). */
   stock: (order: Order, reservationState: ReservationState): OrderChange => checked(order, { expect: order.status, reservationState }),
@@ -170,6 +172,7 @@ export function applied(order: Order, change: OrderChange, at: Date): Order {
   if (change.reservationState) next.reservationState = change.reservationState;
   if (change.paymentState) next.paymentState = change.paymentState;
   if (change.paymentId !== undefined) next.paymentId = change.paymentId;
+  if (change.tracking) next.tracking = change.tracking;
   if (change.cancellation) {
     next.cancellationReason = change.cancellation.message;
     next.failureCode = change.cancellation.code;

@@ -37,6 +37,23 @@ export interface StatusChange {
   reason: string | null;
 }
 
+/** Where an order goes: as given (validated) when it was placed; `country` ISO 3166-1 alpha-2, upper case. */
+export interface ShippingAddress {
+  name: string;
+  line1: string;
+  line2: string | null;
+  city: string;
+  region: string | null;
+  postalCode: string;
+  country: string;
+}
+
+/** How a shipped order travels: given by the admin who ships it (either may be unknown). */
+export interface Tracking {
+  carrier: string | null;
+  trackingNumber: string | null;
+}
+
 /** An order, with its items and status history in the order they were written. */
 export interface Order {
   id: string;
@@ -51,6 +68,8 @@ export interface Order {
   reservationState: ReservationState;
   paymentState: PaymentState;
   paymentId: string | null;
+  shippingAddress: ShippingAddress | null;
+  tracking: Tracking;
   createdAt: Date;
   updatedAt: Date;
   items: OrderItem[];

@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import type { Order } from '../domain/order.js';
 import type { FailureCode } from '../domain/order-failures.js';
 import type { StoredAnswer } from '../idempotency/idempotency.js';
@@ -43,11 +44,20 @@ export function answerForOrder(order: Order): StoredAnswer {
   };
 }
 
-/** The answer for each way placing an order ends. */
+/** The answer for each way placing an order ends; null when there is no order to answer with. */
 export function answerForPlacement(placement: Placement): StoredAnswer | null {
+  if (placement.kind === 'not_placed') return null;
   if (placement.kind === 'cancelled') {
     const { order, failure } = placement;
     return { status: FAILURE_STATUS[failure.code], body: { ...toOrderJson(order), error: failure.message, code: failure.code } };
   }
   return placement.order ? answerForOrder(placement.order) : null;
+}
+
+/** Sends an answer of order creation: with its order's Location, and Idempotent-Replayed on a replay. */
+export function sendOrderAnswer(res: Response, answer: StoredAnswer & { replayed: boolean }): void {
+  const orderId = (answer.body as { id?: unknown } | null)?.id;
+  if (typeof orderId === 'string') res.location(`/api/orders/${orderId}/`);
+  if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
+  res.status(answer.status).json(answer.body);
 }

@@ -1,6 +1,6 @@
-import type { OrderJson } from '@order-system/contracts';
+import type { OrderJson, OrderTrackingJson, ShippingAddressJson } from '@order-system/contracts';
 import { formatCents } from '@order-system/platform';
-import type { Order } from '../domain/order.js';
+import type { Order, ShippingAddress, StatusChange } from '../domain/order.js';
 
 const VISIBLE_PAYMENT_STATUSES = new Set(['COMPLETED', 'FAILED', 'REFUNDED']);
 
@@ -22,14 +22,31 @@ export function toOrderJson(order: Order): OrderJson {
     payment_status: paymentStatus(order),
     created_at: order.createdAt.toISOString(),
     updated_at: order.updatedAt.toISOString(),
-    status_history: order.history.map((change) => ({
-      from: change.from,
-      to: change.to,
-      at: change.at.toISOString(),
-      by: change.by,
-      reason: change.reason,
-    })),
+    status_history: order.history.map(toStatusChangeJson),
+    shipping_address: toShippingAddressJson(order.shippingAddress),
   };
+}
+
+/** GET /api/orders/{id}/tracking/: where the order is, how it travels and where it goes. */
+export function toTrackingJson(order: Order): OrderTrackingJson {
+  return {
+    order_id: order.id,
+    status: order.status,
+    carrier: order.tracking.carrier,
+    tracking_number: order.tracking.trackingNumber,
+    shipping_address: toShippingAddressJson(order.shippingAddress),
+    history: order.history.map(toStatusChangeJson),
+  };
+}
+
+function toStatusChangeJson(change: StatusChange): OrderJson['status_history'][number] {
+  return { from: change.from, to: change.to, at: change.at.toISOString(), by: change.by, reason: change.reason };
+}
+
+function toShippingAddressJson(address: ShippingAddress | null): ShippingAddressJson | null {
+  if (!address) return null;
+  const { name, line1, line2, city, region, postalCode, country } = address;
+  return { name, line1, line2, city, region, postal_code: postalCode, country };
 }
 
 /**

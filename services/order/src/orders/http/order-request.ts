@@ -1,6 +1,6 @@
-import { ORDER_REQUIRED_MESSAGE, type OrderCreate, orderCreateBody, orderLines } from '@order-system/contracts';
+import { ORDER_REQUIRED_MESSAGE, type OrderCreate, orderCreateBody, orderLines, type ShippingAddressInput } from '@order-system/contracts';
 import { type ErrorDetails, isBlank as isBlankText, parseOrThrow, ValidationError } from '@order-system/platform';
-import type { OrderLine } from '../domain/order.js';
+import type { OrderLine, ShippingAddress } from '../domain/order.js';
 
 /**
  * The create-order body, validated. A missing or blank name, or no products at all, gets the
@@ -22,6 +22,13 @@ export function mergeLines(body: OrderCreate): OrderLine[] {
   const quantities = new Map<number, number>();
   for (const line of orderLines(body)) quantities.set(line.product_id, (quantities.get(line.product_id) ?? 0) + line.quantity);
   return [...quantities].map(([productId, quantity]) => ({ productId, quantity }));
+}
+
+/** A validated shipping address as the domain holds it; null when none was given. */
+export function toShippingAddress(input: ShippingAddressInput | null | undefined): ShippingAddress | null {
+  if (!input) return null;
+  const { name, line1, line2, city, region, postal_code: postalCode, country } = input;
+  return { name, line1, line2, city, region, postalCode, country };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

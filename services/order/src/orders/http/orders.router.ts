@@ -15,9 +15,9 @@ import type { CancelOrder } from '../lifecycle/cancel-order.js';
 import type { ReadOrders } from '../lifecycle/read-orders.js';
 import type { UpdateFulfilment } from '../lifecycle/update-fulfilment.js';
 import type { PlaceOrder } from '../placement/place-order.js';
-import { answerForOrder, answerForPlacement } from './order-answers.js';
-import { toOrderJson } from './order-json.js';
-import { mergeLines, parseCreateOrder } from './order-request.js';
+import { answerForOrder, answerForPlacement, sendOrderAnswer } from './order-answers.js';
+import { toOrderJson, toTrackingJson } from './order-json.js';
+import { mergeLines, parseCreateOrder, toShippingAddress } from './order-request.js';
 
 const REFUND_PENDING_MESSAGE = 'The order is cancelled; its refund could not be confirmed yet and will be retried';
 
@@ -77,6 +77,7 @@ export function ordersRouter(useCases: OrderUseCases): Router {
               // Only a customer token binds the order to a user; admins and services order anonymously.
               userId: caller?.role === 'customer' ? caller.sub : null,
               lines: mergeLines(body),
+              shippingAddress: toShippingAddress(body.shipping_address),
             },
             ctx,
           );
@@ -99,10 +100,7 @@ export function ordersRouter(useCases: OrderUseCases): Router {
                 },
                 ctx.log,
               );
-        const orderId = (answer.body as { id?: unknown } | null)?.id;
-        if (typeof orderId === 'string') res.location(`/api/orders/${orderId}/`);
-        if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
-        res.status(answer.status).json(answer.body);
+        sendOrderAnswer(res, answer);
       },
     },
     { query: { get: orderListQuery } },
@@ -111,6 +109,12 @@ export function ordersRouter(useCases: OrderUseCases): Router {
   defineRoute(router, '/api/orders/:id', {
     get: async (req, res) => {
       res.json(toOrderJson(await read.get(parseUuidParam(req.params.id), req.auth)));
+    },
+  });
+
+  defineRoute(router, '/api/orders/:id/tracking', {
+    get: async (req, res) => {
+      res.json(toTrackingJson(await read.get(parseUuidParam(req.params.id), req.auth)));
     },
   });
 
@@ -140,8 +144,12 @@ export function ordersRouter(useCases: OrderUseCases): Router {
     patch: [
       requireRole('admin'),
       async (req, res) => {
-        const { status } = parseOrThrow(orderStatusBody, req.body);
-        const outcome = await fulfil.set(parseUuidParam(req.params.id), req.auth!, status, requestContext(req));
+        const { status, carrier, tracking_number: trackingNumber } = parseOrThrow(orderStatusBody, req.body);
+        const tracking =
+          carrier === undefined && trackingNumber === undefined
+            ? undefined
+            : { carrier: carrier ?? null, trackingNumber: trackingNumber ?? null };
+        const outcome = await fulfil.set(parseUuidParam(req.params.id), req.auth!, status, requestContext(req), tracking);
         if (outcome.kind === 'not_allowed') {
           const { order, from } = outcome;
           throw new InvalidStatusTransitionError(order, `Order is ${order.status}; only a ${from} order can become ${status}`);

@@ -15,11 +15,12 @@ import {
   type PricedLine,
   type Pricing,
   type ReservationState,
+  type ShippingAddress,
   SYSTEM,
 } from '../domain/order.js';
 import { type Failure, failures } from '../domain/order-failures.js';
 import { mayHoldStock, moves } from '../domain/order-state.js';
-import type { OrdersRepository } from '../orders.repository.js';
+import type { CreateCondition, OrdersRepository, PaidFollowUps } from '../orders.repository.js';
 
 export interface PlaceOrderRequest {
   /** Chosen by the caller when the order id must be known before the order exists (Idempotency-Key). */
@@ -28,6 +29,17 @@ export interface PlaceOrderRequest {
   /** Set when a customer token placed the order; only that customer (and admins) may read it. */
   userId: string | null;
   lines: OrderLine[];
+  shippingAddress?: ShippingAddress | null;
+  /**
+   * Set when the order is a cart's checkout: `claim` claims the cart for the order, written with the
+   * order's insert (no claim, no order), and the cart is emptied with the order's PAID.
+   */
+  cart?: { claim: CreateCondition };
+}
+
+export interface PlaceOrderOptions {
+  /** What goes with the PAID of an order placed from a cart, in the same transaction: the cart emptied. */
+  paidFollowUps?: PaidFollowUps;
 }
 
 /**
@@ -36,13 +48,16 @@ export interface PlaceOrderRequest {
  * - cancelled: CANCELLED, with why (stock given back, nothing charged or the charge refunded);
  * - pending: the charge's outcome could not be known; PENDING, with its stock, for the recovery job;
  * - superseded: another worker has the order (a request under the same Idempotency-Key wrote it
- *   first, or this one stalled past its lease and was taken over): the order as it now is.
+ *   first, or this one stalled past its lease and was taken over): the order as it now is;
+ * - not_placed: the request's cart could not be claimed (it changed, or another checkout claimed
+ *   it): nothing was written.
  */
 export type Placement =
   | { kind: 'paid'; order: Order }
   | { kind: 'cancelled'; order: Order; failure: Failure }
   | { kind: 'pending'; order: Order }
-  | { kind: 'superseded'; order: Order | null };
+  | { kind: 'superseded'; order: Order | null }
+  | { kind: 'not_placed'; order: null };
 
 type ReservationResult = { ok: true; lines: PricedLine[] } | { ok: false; failure: Failure; mayBeHeld: boolean };
 type ChargeResult =
@@ -71,12 +86,13 @@ export class PlaceOrder {
     private readonly compensation: OrderCompensation,
     /** orders_total: one per order placed, by final status and failure code ('none' when PAID). */
     private readonly placed: Counter<'status' | 'code'>,
+    private readonly options: PlaceOrderOptions = {},
   ) {}
 
   async place(request: PlaceOrderRequest, ctx: RequestContext): Promise<Placement> {
     const orderId = request.orderId ?? randomUUID();
     const placement = await this.leases.forNewOrder(orderId, (lease) => this.run({ ...request, orderId }, lease, ctx));
-    if (placement.kind !== 'superseded') {
+    if (placement.kind !== 'superseded' && placement.kind !== 'not_placed') {
       const code = placement.kind === 'cancelled' ? placement.failure.code : placement.kind === 'pending' ? 'payment_pending' : 'none';
       this.placed.inc({ status: placement.order.status, code });
     }
@@ -91,15 +107,19 @@ export class PlaceOrder {
         userId: request.userId,
         placedBy: request.userId ?? SYSTEM,
         lines: request.lines,
+        shippingAddress: request.shippingAddress ?? null,
       },
       { token: lease.token, ttlMs: this.leases.ttlMs },
+      request.cart?.claim,
     );
+    if (created.kind === 'refused') return { kind: 'not_placed', order: null };
     // Written by another request under the same Idempotency-Key: its order is the answer.
     if (created.kind === 'exists') return { kind: 'superseded', order: created.order };
     lease.recorded();
     const order = created.order;
+    const paidFollowUps = request.cart && this.options.paidFollowUps ? this.options.paidFollowUps : () => [];
     try {
-      return await this.decide(order, lease, ctx);
+      return await this.decide(order, lease, paidFollowUps, ctx);
     } catch (err) {
       if (!(err instanceof SupersededError)) throw err;
       ctx.log.warn({ order_id: order.id }, 'the order was taken over by another worker; this workflow stopped');
@@ -107,7 +127,7 @@ export class PlaceOrder {
     }
   }
 
-  private async decide(order: Order, lease: Lease, ctx: RequestContext): Promise<Placement> {
+  private async decide(order: Order, lease: Lease, paidFollowUps: PaidFollowUps, ctx: RequestContext): Promise<Placement> {
     const reservation = await this.reserveStock(order, ctx);
     if (!reservation.ok) {
       return this.cancel(order, reservation.failure, reservation.mayBeHeld ? {} : { reservationState: 'NONE' }, lease, ctx);
@@ -123,7 +143,10 @@ export class PlaceOrder {
     const charge = await this.charge(priced, ctx);
     switch (charge.kind) {
       case 'completed': {
-        const paid = await fencedWrite(this.orders, priced, moves.paid(priced, charge.paymentId), lease, { last: true });
+        const paid = await fencedWrite(this.orders, priced, moves.paid(priced, charge.paymentId), lease, {
+          last: true,
+          alongside: paidFollowUps(order.id),
+        });
         ctx.log.info({ order_id: order.id, payment_id: charge.paymentId }, 'order paid');
         return { kind: 'paid', order: paid };
       }

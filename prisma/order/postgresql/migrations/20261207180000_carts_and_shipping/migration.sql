@@ -1,0 +1,50 @@
+-- Where an order goes and how it travels: the shipping address given when it was placed (every column
+-- null for the orders placed before, and for those placed without one), and the carrier and tracking
+-- number an admin gives with the move to SHIPPED.
+-- The customers' shopping carts: one per customer, one line per product. A cart being checked out
+-- names its order (checkout_order_id); the transaction that records that order PAID empties the cart.
+
+-- AlterTable
+ALTER TABLE "orders" ADD COLUMN "shipping_name" TEXT,
+ADD COLUMN "shipping_line1" TEXT,
+ADD COLUMN "shipping_line2" TEXT,
+ADD COLUMN "shipping_city" TEXT,
+ADD COLUMN "shipping_region" TEXT,
+ADD COLUMN "shipping_postal_code" TEXT,
+ADD COLUMN "shipping_country" TEXT,
+ADD COLUMN "carrier" TEXT,
+ADD COLUMN "tracking_number" TEXT;
+
+-- CreateTable
+CREATE TABLE "carts" (
+    "user_id" TEXT NOT NULL,
+    "version" INTEGER NOT NULL DEFAULT 0,
+    "checkout_order_id" TEXT,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL,
+
+    CONSTRAINT "carts_pkey" PRIMARY KEY ("user_id")
+);
+
+-- CreateTable
+CREATE TABLE "cart_items" (
+    "id" SERIAL NOT NULL,
+    "user_id" TEXT NOT NULL,
+    "product_id" INTEGER NOT NULL,
+    "quantity" INTEGER NOT NULL,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "cart_items_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "carts_checkout_order_id_key" ON "carts"("checkout_order_id");
+
+-- CreateIndex
+CREATE INDEX "carts_updated_at_idx" ON "carts"("updated_at");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "cart_items_user_id_product_id_key" ON "cart_items"("user_id", "product_id");
+
+-- AddForeignKey
+ALTER TABLE "cart_items" ADD CONSTRAINT "cart_items_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "carts"("user_id") ON DELETE CASCADE ON UPDATE CASCADE;
