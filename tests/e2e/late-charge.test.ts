@@ -12,6 +12,7 @@ let trio: Trio;
 const products: { id: number; initialStock: number }[] = [];
 beforeAll(async () => {
   trio = await startTrio({
+    processes: true,
     proxyPayment: true,
     orderEnv: { UPSTREAM_TIMEOUT_MS: '1000', PAYMENT_RETRIES: '0', RECOVERY_INTERVAL_MS: '600000' },
   });

@@ -5,11 +5,10 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { type ServiceName, tempDir, waitFor } from '@order-system/testing';
+import { buildWorkspace, type ServiceName, tempDir, waitFor } from '@order-system/testing';
 import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildWorkspace,
   childrenOf,
   freePorts,
   isAlive,
@@ -26,7 +25,7 @@ const STOP_TIMEOUT_MS = 30_000;
 
 let run: LauncherRun | undefined;
 
-// `npm start` compiles what changed; building once here keeps each test's start short.
+// `npm start` compiles what changed; building first (the global setup has, in a whole run) keeps each test's start short.
 beforeAll(buildWorkspace, 600_000);
 
 afterEach(() => {

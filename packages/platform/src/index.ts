@@ -17,6 +17,7 @@ export { baseConfigSchema, ConfigError, databaseFileFromUrl, EXAMPLE_JWT_SECRET,
 export type { ClientFits } from './db/client-fit.js';
 export { type DatabaseKind, databaseKind } from './db/database-url.js';
 export { applyMigrations, listMigrations, MigrationError, type MigrationResult } from './db/migrate.js';
+export { applyPostgresqlMigrations } from './db/migrate-postgresql.js';
 export { checkDatabase, type OpenedDatabase, openDatabase, type ServiceDatabase } from './db/open-database.js';
 export { createSqlitePrismaClient } from './db/prisma-client.js';
 export { SerializedSqliteAdapterFactory } from './db/prisma-sqlite.js';
@@ -50,6 +51,7 @@ export {
 export { REQUEST_ID_HEADER, requestIdFrom } from './http/request-id.js';
 export { defineRoute, type RouteHandlers, type RouteOptions } from './http/route.js';
 export { parseOrThrow, zodDetails } from './http/validate.js';
+export { createHttpServer, type HttpServerOptions } from './lifecycle/http-server.js';
 export { runMain } from './lifecycle/run-main.js';
 export { serve } from './lifecycle/serve.js';
 export { type ServiceDefinition, startService } from './lifecycle/start-service.js';

@@ -7,7 +7,9 @@ import { createTestOrderApp, type TestOrderApp } from './order-app.js';
 let limited: TestOrderApp;
 let open: TestOrderApp;
 beforeAll(async () => {
-  [limited, open] = await Promise.all([createTestOrderApp({ RATE_LIMIT_PER_MINUTE: '5' }), createTestOrderApp()]);
+  // Every order fails at once (no product service, no retry): what is counted is the requests.
+  const noRetry = { PRODUCT_RETRIES: '0' };
+  [limited, open] = await Promise.all([createTestOrderApp({ ...noRetry, RATE_LIMIT_PER_MINUTE: '5' }), createTestOrderApp(noRetry)]);
 });
 afterAll(async () => {
   await Promise.all([limited.deps.close(), open.deps.close()]);

@@ -18,11 +18,12 @@ async function connection(serverUrl) {
 
 const quote = (name) => `"${name.replaceAll('"', '""')}"`;
 
-runAsWorker(async (action, serverUrl, names) => {
+runAsWorker(async (action, serverUrl, names, template = 'template0') => {
   const client = await connection(serverUrl);
   if (action === 'create') {
     for (const name of names) {
-      await client.query(`CREATE DATABASE ${quote(name)} TEMPLATE template0`);
+      // A copy of the template: template0 (empty), or a database the global setup migrated.
+      await client.query(`CREATE DATABASE ${quote(name)} TEMPLATE ${quote(template)}`);
       // A test database needs no durability: commits need not wait for the disk.
       await client.query(`ALTER DATABASE ${quote(name)} SET synchronous_commit TO off`);
     }

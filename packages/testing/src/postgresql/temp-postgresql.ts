@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createSyncFn } from 'synckit';
 
-type DatabaseAction = (action: 'create' | 'drop' | 'list', serverUrl: string, names: string[]) => string[];
+type DatabaseAction = (action: 'create' | 'drop' | 'list', serverUrl: string, names: string[], template?: string) => string[];
 
 /** Every test database name starts with this, then the run's id (see testRunId). */
 export const TEST_DATABASE_PREFIX = 'ostest_';
@@ -29,18 +29,19 @@ export function databaseUrlOn(serverUrl: string, database: string): string {
 }
 
 /**
- * A new, empty PostgreSQL database of its own on the server of `serverUrl` (a database there
- * that the test user may connect to, e.g. `postgres`), created before this returns, and dropped
- * when the run ends (dropRunDatabases, from the global setup).
+ * A new PostgreSQL database of its own on the server of `serverUrl` (a database there that the
+ * test user may connect to, e.g. `postgres`), created before this returns, and dropped when the
+ * run ends (dropRunDatabases, from the global setup). Empty, or a copy of `template` (a database
+ * nobody is connected to).
  */
-export function createTestDatabase(serverUrl: string, name: string): string {
+export function createTestDatabase(serverUrl: string, name: string, template?: string): string {
   counter += 1;
   const label = name
     .toLowerCase()
     .replaceAll(/[^a-z0-9]+/g, '_')
     .slice(0, 20);
   const database = `${TEST_DATABASE_PREFIX}${testRunId()}_${process.pid}_${counter}_${label}`;
-  databaseAction()('create', serverUrl, [database]);
+  databaseAction()('create', serverUrl, [database], template);
   return databaseUrlOn(serverUrl, database);
 }
 
