@@ -148,7 +148,7 @@ describe('Idempotency-Key on POST /api/orders/', () => {
   });
 
   it('when the order service dies mid-request, then a repeat after restart answers for the same order and charges nothing more', async () => {
-    const slow = await startServiceProcess('payment', {
+    const slow = await startInProcessService('payment', {
       JWT_SECRET: TEST_JWT_SECRET,
       DATABASE_URL: migratedDatabaseUrl('payment'),
       PAYMENT_LATENCY_MS: '1500',

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createHttpServer, createLogger, type Logger } from '@order-system/platform';
-import type { ServiceName, ServiceProcess } from '@order-system/testing';
+import { closeWhenFileEnds, type ServiceName, type ServiceProcess } from '@order-system/testing';
 import { createApp as createOrderApp } from '../../services/order/src/app.js';
 import { loadOrderConfig } from '../../services/order/src/config.js';
 import { createDeps as createOrderDeps } from '../../services/order/src/deps.js';
@@ -69,20 +69,17 @@ export async function startInProcessService(name: ServiceName, env: Record<strin
   log.info({ port, host: address }, 'listening');
   service.start?.();
 
-  let stopped: Promise<void> | undefined;
-  const stop = () => {
-    stopped ??= (async () => {
-      log.info({ signal: 'SIGTERM' }, 'shutting down');
-      const force = setTimeout(() => server.closeAllConnections(), service.config.SHUTDOWN_TIMEOUT_MS);
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      await closed;
-      clearTimeout(force);
-      await service.close();
-      log.info('stopped');
-    })();
-    return stopped;
-  };
+  // Stopped when the test file ends, if the test does not stop it itself.
+  const stop = closeWhenFileEnds(async () => {
+    log.info({ signal: 'SIGTERM' }, 'shutting down');
+    const force = setTimeout(() => server.closeAllConnections(), service.config.SHUTDOWN_TIMEOUT_MS);
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await closed;
+    clearTimeout(force);
+    await service.close();
+    log.info('stopped');
+  });
   return {
     name,
     url: `http://127.0.0.1:${port}`,

@@ -14,7 +14,7 @@ beforeAll(async () => {
   trio = await startTrio({
     processes: true,
     proxyPayment: true,
-    orderEnv: { UPSTREAM_TIMEOUT_MS: '1000', PAYMENT_RETRIES: '0', RECOVERY_INTERVAL_MS: '600000' },
+    orderEnv: { UPSTREAM_TIMEOUT_MS: '2000', PAYMENT_RETRIES: '0', RECOVERY_INTERVAL_MS: '600000' },
   });
 });
 afterEach(() => trio.paymentProxy?.setRules([]));

@@ -21,7 +21,6 @@ export { applyPostgresqlMigrations } from './db/migrate-postgresql.js';
 export { checkDatabase, type OpenedDatabase, openDatabase, type ServiceDatabase } from './db/open-database.js';
 export { createSqlitePrismaClient } from './db/prisma-client.js';
 export { SerializedSqliteAdapterFactory } from './db/prisma-sqlite.js';
-export { type DatabaseShape, shapeFromDatabase, shapeFromPostgresql, shapeFromPrismaSchema } from './db/schema-check.js';
 export { isUniqueViolation } from './db/unique-violation.js';
 export { isWriteConflict } from './db/write-conflict.js';
 export * from './errors.js';

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { isWorkspaceBuilt } from './build.js';
+import { closeWhenFileEnds } from './file-resources.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const TSX_LOADER = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
@@ -81,7 +82,8 @@ export async function startServiceProcess(name: ServiceName, env: Record<string,
     port,
     pid: child.pid ?? -1,
     logs,
-    stop: () => signal('SIGTERM', 10_000),
+    // Stopped when the test file ends, if the test does not stop it itself.
+    stop: closeWhenFileEnds(() => signal('SIGTERM', 10_000)),
     kill: () => signal('SIGKILL'),
   };
 }

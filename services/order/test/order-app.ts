@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { createLogger } from '@order-system/platform';
-import { migratedDatabaseUrl, TEST_JWT_SECRET } from '@order-system/testing';
+import { closeWhenFileEnds, migratedDatabaseUrl, TEST_JWT_SECRET } from '@order-system/testing';
 import { createApp } from '../src/app.js';
 import { loadOrderConfig } from '../src/config.js';
 import { createDeps, type OrderDeps } from '../src/deps.js';
@@ -28,6 +28,8 @@ export async function createTestOrderApp(env: Record<string, string> = {}): Prom
     ...env,
   });
   const deps = await createDeps(config, createLogger({ service: 'order', level: 'silent' }));
+  // Closed when the test file ends, if the test does not close it itself.
+  deps.close = closeWhenFileEnds(deps.close);
   return { app: createApp(deps), deps, databaseUrl };
 }
 

@@ -10,7 +10,7 @@ import { dropRunDatabases, testRunId } from '../postgresql/temp-postgresql.js';
  * checks that the server answers (the run stops with a clear message if not), fixes the run id
  * that names this run's databases, and drops them all at the end.
  */
-export default async function setup(): Promise<(() => void) | undefined> {
+export default async function setup(): Promise<(() => Promise<void>) | undefined> {
   // Every project inherits this setup; it has work to do once per run.
   if (process.env.ORDER_SYSTEM_TEST_SETUP === 'done') return undefined;
   process.env.ORDER_SYSTEM_TEST_SETUP = 'done';
@@ -35,8 +35,8 @@ export default async function setup(): Promise<(() => void) | undefined> {
   }
   buildWorkspace();
   const removeTemplates = await prepareDatabaseTemplates(serverUrl);
-  return () => {
+  return async () => {
     removeTemplates();
-    if (serverUrl) dropRunDatabases(serverUrl);
+    if (serverUrl) await dropRunDatabases(serverUrl);
   };
 }
