@@ -23,5 +23,5 @@ export { type RawRequestOptions, type RawResponse, rawRequest } from './raw-http
 export { type RoundRobin, startRoundRobin } from './round-robin.js';
 export { type DatabaseShape, shapeFromDatabase, shapeFromPostgresql, shapeFromPrismaSchema } from './schema-check.js';
 export { tempDatabaseUrl, tempDir, tempSqliteUrl, testDatabaseKind, testPostgresUrl } from './temp-db.js';
-export { bearer, hostileAuthHeaders, signRawToken, TEST_JWT_SECRET } from './tokens.js';
+export { bearer, hostileAuthCases, hostileAuthHeaders, signRawToken, TEST_JWT_SECRET } from './tokens.js';
 export { waitFor } from './wait-for.js';

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 
 // The service as `npm start` runs it: its own process, its own database file (a new, empty one where
 // the test is about the migrations).
-describe('the product service process', () => {
+// Two processes start in one test: on a busy machine that takes a while.
+describe('the product service process', { timeout: 60_000 }, () => {
   it('when started, then it migrates, listens, answers, and stops cleanly on SIGTERM', async () => {
     const product = await startServiceProcess('product', { JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: tempDatabaseUrl('product') });
     try {
