@@ -2,10 +2,11 @@ import { waitFor } from '@order-system/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTrio, type Trio } from './harness.js';
 
-// Each charge is stored at once but answered 1.5 s later, after the order service gave up on it (400 ms).
+// Each charge is stored at once but answered 3 s later, after the order service gave up on it (1 s;
+// the lookup that follows must answer within it).
 let trio: Trio;
 beforeAll(async () => {
-  trio = await startTrio({ paymentEnv: { PAYMENT_LATENCY_MS: '1500' }, orderEnv: { UPSTREAM_TIMEOUT_MS: '400' } });
+  trio = await startTrio({ paymentEnv: { PAYMENT_LATENCY_MS: '3000' }, orderEnv: { UPSTREAM_TIMEOUT_MS: '1000' } });
 });
 afterAll(() => trio?.stop());
 
