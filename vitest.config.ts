@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongFilesFirstSequencer from './packages/testing/src/vitest/sequencer.js';
 
 // The workspace packages export their TypeScript sources under this condition and their compiled
 // JavaScript (dist/) by default: the tests always run the sources, never a stale build. (The
@@ -40,6 +41,8 @@ export default defineConfig({
     pool: 'forks',
     isolate: false,
     setupFiles: ['packages/testing/src/vitest/setup-file.ts'],
+    // The long files of both projects first, then the short ones project by project.
+    sequence: { sequencer: LongFilesFirstSequencer },
     // Most of a test file's time is spent waiting (on HTTP, timeouts, processes it started), so more
     // files run at once than there are cores (vitest's default is one fewer than the cores: one, on
     // two). Tests wait on conditions, never on a fixed time, so a busy machine slows them, no more.
