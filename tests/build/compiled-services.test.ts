@@ -6,9 +6,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { REPO_ROOT, tempDatabaseUrl, waitFor } from '@order-system/testing';
+import { buildWorkspace, REPO_ROOT, tempDatabaseUrl, waitFor } from '@order-system/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildWorkspace } from '../launcher/launcher-run.js';
 
 const SERVICES = ['product', 'payment', 'order'] as const;
 const BUILT_PACKAGES = ['packages/platform', 'packages/contracts', ...SERVICES.map((name) => `services/${name}`)];

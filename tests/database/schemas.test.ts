@@ -1,17 +1,20 @@
 import { readFileSync } from 'node:fs';
 import {
   createLogger,
-  type DatabaseShape,
   databaseFileFromUrl,
   databaseKind,
   listMigrations,
   openDatabase,
   type ServiceDatabase,
+} from '@order-system/platform';
+import {
+  type DatabaseShape,
+  REPO_ROOT,
   shapeFromDatabase,
   shapeFromPostgresql,
   shapeFromPrismaSchema,
-} from '@order-system/platform';
-import { REPO_ROOT, tempDatabaseUrl } from '@order-system/testing';
+  tempDatabaseUrl,
+} from '@order-system/testing';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { bearer, type ServiceProcess, startServiceProcess, TEST_JWT_SECRET, tempDatabaseUrl } from '@order-system/testing';
+import { bearer, migratedDatabaseUrl, type ServiceProcess, TEST_JWT_SECRET } from '@order-system/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTrio, type Trio } from './harness.js';
+import { startInProcessService } from './in-process.js';
 
 // Browser clients: security headers on every answer, and CORS for the origins CORS_ORIGINS names.
 const SHOP = 'https://shop.example.com';
@@ -14,7 +15,11 @@ beforeAll(async () => {
   const env = { CORS_ORIGINS: `${SHOP}, ${DEV}/` };
   [trio, closed] = await Promise.all([
     startTrio({ productEnv: env, paymentEnv: env, orderEnv: env }),
-    startServiceProcess('product', { JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: tempDatabaseUrl('product'), SEED_DEMO_PRODUCTS: 'false' }),
+    startInProcessService('product', {
+      JWT_SECRET: TEST_JWT_SECRET,
+      DATABASE_URL: migratedDatabaseUrl('product'),
+      SEED_DEMO_PRODUCTS: 'false',
+    }),
   ]);
 });
 afterAll(async () => {

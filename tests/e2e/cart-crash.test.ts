@@ -14,7 +14,7 @@ const products: { id: number; initialStock: number }[] = [];
 /** Lets go of what the proxy holds: after each test, the process that waited for it is dead anyway. */
 let letGo: () => void = () => undefined;
 beforeAll(async () => {
-  trio = await startTrio({ proxyPayment: true, orderEnv: { UPSTREAM_TIMEOUT_MS: '8000' } });
+  trio = await startTrio({ processes: true, proxyPayment: true, orderEnv: { UPSTREAM_TIMEOUT_MS: '8000' } });
 });
 afterEach(() => {
   trio.paymentProxy?.setRules([]);

@@ -47,10 +47,16 @@ async function placeOverlappingOrders(trio: Trio, productIds: number[], count: n
   return Promise.all(bodies.map((body) => trio.createOrder(body)));
 }
 
+/**
+ * Dozens of orders at once through one trio can make a call wait seconds on a busy machine; these
+ * tests are about races, not timeouts, so no call may time out (a timeout would be a 202 or 503).
+ */
+const PATIENT = { UPSTREAM_TIMEOUT_MS: '30000' };
+
 describe('concurrent orders', () => {
   let trio: Trio;
   beforeAll(async () => {
-    trio = await startTrio();
+    trio = await startTrio({ orderEnv: PATIENT });
   });
   afterAll(() => trio?.stop());
 
@@ -94,7 +100,7 @@ describe('concurrent orders', () => {
 describe('concurrent orders while the payment service fails half of the charges', () => {
   let trio: Trio;
   beforeAll(async () => {
-    trio = await startTrio({ paymentEnv: { PAYMENT_FAILURE_RATE: '0.5' } });
+    trio = await startTrio({ paymentEnv: { PAYMENT_FAILURE_RATE: '0.5' }, orderEnv: PATIENT });
   });
   afterAll(() => trio?.stop());
 

@@ -1,20 +1,28 @@
 import { type OrderJson, type OrderOutcomeJson, type PaymentJson, type ProductJson, productJson } from '@order-system/contracts';
 import {
   bearer,
+  migratedDatabaseUrl,
+  type ServiceName,
   type ServiceProcess,
   startProxy,
   startServiceProcess,
   type TcpProxy,
   TEST_JWT_SECRET,
-  tempDatabaseUrl,
 } from '@order-system/testing';
+import { startInProcessService } from './in-process.js';
 
 /**
- * The three real services as their own processes, each with its own new SQLite file, wired
- * together over HTTP on 127.0.0.1 as they are deployed; optionally with a fault proxy between the
- * order service and a neighbour.
+ * The three real services, each with its own new database, wired together over real HTTP on
+ * 127.0.0.1 as they are deployed; optionally with a fault proxy between the order service and a
+ * neighbour. Each runs inside the test process (its own config, composition root, app and HTTP
+ * server, as its main.ts builds them) unless `processes` asks for three processes of their own.
  */
 export interface TrioOptions {
+  /**
+   * Start each service as its own process (compiled, as npm start runs it), for a test that kills,
+   * pauses or restarts one. Inside the test process otherwise, where `kill` and `pid` refuse.
+   */
+  processes?: boolean;
   productEnv?: Record<string, string>;
   paymentEnv?: Record<string, string>;
   orderEnv?: Record<string, string>;
@@ -60,6 +68,8 @@ export class Trio {
     readonly paymentProxy: TcpProxy | undefined,
     /** The environment the order service was started with (its DATABASE_URL included). */
     readonly orderEnv: Record<string, string> = {},
+    /** How the order service is started again (restartOrder): as a process, or inside the test process. */
+    readonly startService: ServiceStarter = startServiceProcess,
   ) {
     this.#orderProcesses = [order];
   }
@@ -70,7 +80,7 @@ export class Trio {
    * url) then point at the new process.
    */
   async restartOrder(overrides: Record<string, string> = {}): Promise<ServiceProcess> {
-    this.order = await startServiceProcess('order', { ...this.orderEnv, ...overrides });
+    this.order = await this.startService('order', { ...this.orderEnv, ...overrides });
     this.#orderProcesses.push(this.order);
     return this.order;
   }
@@ -166,28 +176,31 @@ export class Trio {
   }
 }
 
+type ServiceStarter = (name: ServiceName, env: Record<string, string>) => Promise<ServiceProcess>;
+
 export async function startTrio(options: TrioOptions = {}): Promise<Trio> {
+  const start: ServiceStarter = options.processes ? startServiceProcess : startInProcessService;
   const [product, payment] = await Promise.all([
-    startServiceProcess('product', {
+    start('product', {
       JWT_SECRET: TEST_JWT_SECRET,
-      DATABASE_URL: tempDatabaseUrl('product'),
+      DATABASE_URL: migratedDatabaseUrl('product'),
       SEED_DEMO_PRODUCTS: 'false',
       ...options.productEnv,
     }),
-    startServiceProcess('payment', { JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: tempDatabaseUrl('payment'), ...options.paymentEnv }),
+    start('payment', { JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: migratedDatabaseUrl('payment'), ...options.paymentEnv }),
   ]);
   const productProxy = options.proxyProduct ? await startProxy(product.url) : undefined;
   const paymentProxy = options.proxyPayment ? await startProxy(payment.url) : undefined;
   const orderEnv = {
     JWT_SECRET: TEST_JWT_SECRET,
-    DATABASE_URL: tempDatabaseUrl('order'),
+    DATABASE_URL: migratedDatabaseUrl('order'),
     PRODUCT_SERVICE_URL: productProxy?.url ?? product.url,
     PAYMENT_SERVICE_URL: paymentProxy?.url ?? payment.url,
     ...FAST_ORDER_ENV,
     ...options.orderEnv,
   };
-  const order = await startServiceProcess('order', orderEnv);
-  return new Trio(product, payment, order, productProxy, paymentProxy, orderEnv);
+  const order = await start('order', orderEnv);
+  return new Trio(product, payment, order, productProxy, paymentProxy, orderEnv, start);
 }
 
 /** One HTTP call; the body is parsed as JSON when it is JSON. */

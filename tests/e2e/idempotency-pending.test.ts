@@ -10,7 +10,7 @@ let trio: Trio;
 beforeAll(async () => {
   trio = await startTrio({
     proxyPayment: true,
-    orderEnv: { UPSTREAM_TIMEOUT_MS: '500', RECOVERY_INTERVAL_MS: '200', RECOVERY_GRACE_MS: '0' },
+    orderEnv: { UPSTREAM_TIMEOUT_MS: '2000', RECOVERY_INTERVAL_MS: '200', RECOVERY_GRACE_MS: '0' },
   });
 });
 afterEach(() => trio.paymentProxy?.setRules([]));

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { bearer, type ServiceProcess, startServiceProcess, TEST_JWT_SECRET, tempDatabaseUrl, waitFor } from '@order-system/testing';
+import { bearer, migratedDatabaseUrl, type ServiceProcess, startServiceProcess, TEST_JWT_SECRET, waitFor } from '@order-system/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, FAST_ORDER_ENV, startTrio, type Trio } from './harness.js';
+import { startInProcessService } from './in-process.js';
 
 // POST /api/orders/ with an Idempotency-Key: Stripe's semantics, over the three real services.
 let trio: Trio;
-const orderDatabaseUrl = tempDatabaseUrl('order');
+const orderDatabaseUrl = migratedDatabaseUrl('order');
+/** Services started beside the trio (some as processes, where a test kills or restarts one). */
 const extraProcesses: ServiceProcess[] = [];
 
 beforeAll(async () => {
@@ -111,15 +113,15 @@ describe('Idempotency-Key on POST /api/orders/', () => {
   });
 
   it('when a repeat arrives while the first request is still running, then 409; after it ends, the replay', async () => {
-    const slow = await startServiceProcess('payment', {
+    const slow = await startInProcessService('payment', {
       JWT_SECRET: TEST_JWT_SECRET,
-      DATABASE_URL: tempDatabaseUrl('payment'),
+      DATABASE_URL: migratedDatabaseUrl('payment'),
       PAYMENT_LATENCY_MS: '1500',
     });
     extraProcesses.push(slow);
-    const order = await startServiceProcess('order', {
+    const order = await startInProcessService('order', {
       JWT_SECRET: TEST_JWT_SECRET,
-      DATABASE_URL: tempDatabaseUrl('order'),
+      DATABASE_URL: migratedDatabaseUrl('order'),
       PRODUCT_SERVICE_URL: trio.product.url,
       PAYMENT_SERVICE_URL: slow.url,
       ...FAST_ORDER_ENV,
@@ -146,13 +148,13 @@ describe('Idempotency-Key on POST /api/orders/', () => {
   });
 
   it('when the order service dies mid-request, then a repeat after restart answers for the same order and charges nothing more', async () => {
-    const slow = await startServiceProcess('payment', {
+    const slow = await startInProcessService('payment', {
       JWT_SECRET: TEST_JWT_SECRET,
-      DATABASE_URL: tempDatabaseUrl('payment'),
+      DATABASE_URL: migratedDatabaseUrl('payment'),
       PAYMENT_LATENCY_MS: '1500',
     });
     extraProcesses.push(slow);
-    const databaseUrl = tempDatabaseUrl('order');
+    const databaseUrl = migratedDatabaseUrl('order');
     const env = {
       JWT_SECRET: TEST_JWT_SECRET,
       DATABASE_URL: databaseUrl,

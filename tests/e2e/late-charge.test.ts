@@ -1,20 +1,29 @@
-import { type ProxiedRequest, waitFor } from '@order-system/testing';
+import { randomUUID } from 'node:crypto';
+import { bearer, type ProxiedRequest, waitFor } from '@order-system/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, startTrio, type Trio } from './harness.js';
+import { ADMIN, call, startTrio, type Trio } from './harness.js';
 
 // The race a void closes: a charge that times out while it is still travelling, and arrives at the
 // payment service after the order service has looked it up, found nothing and decided. A TCP proxy
 // between the order and payment services holds the charge (a `late` rule) until the test lets it
 // through, and delivers it even though the order service has given up on it by then. One attempt
 // per call (PAYMENT_RETRIES=0) and a short timeout keep it quick; the recovery job is kept out of the
-// way (long interval) until the last test restarts the service with it.
+// way (long interval) until the last test restarts the service with it. The lookup and the void
+// that follow a held charge must answer within that timeout, so every path is taken once first: a
+// first query of a new process can be slow on a busy machine.
 let trio: Trio;
 const products: { id: number; initialStock: number }[] = [];
 beforeAll(async () => {
   trio = await startTrio({
+    processes: true,
     proxyPayment: true,
-    orderEnv: { UPSTREAM_TIMEOUT_MS: '1000', PAYMENT_RETRIES: '0', RECOVERY_INTERVAL_MS: '600000' },
+    orderEnv: { UPSTREAM_TIMEOUT_MS: '3000', PAYMENT_RETRIES: '0', RECOVERY_INTERVAL_MS: '600000' },
   });
+  const warm = await product('1.00', 1);
+  expect((await trio.createOrder({ customer_name: 'Warm', product_ids: [warm.id] })).status).toBe(201);
+  const nobody = randomUUID();
+  expect((await trio.getPayment(nobody)).status).toBe(404);
+  expect((await call('POST', `${trio.payment.url}/api/payments/${nobody}/void/`, undefined, { auth: bearer('service') })).status).toBe(200);
 });
 afterEach(() => trio.paymentProxy?.setRules([]));
 afterAll(() => trio?.stop());

@@ -13,6 +13,7 @@ const paused = new Set<number>();
 
 beforeAll(async () => {
   trio = await startTrio({
+    processes: true,
     orderEnv: {
       PRODUCT_TIMEOUT_MS: '400',
       PAYMENT_TIMEOUT_MS: '400',

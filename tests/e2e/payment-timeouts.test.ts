@@ -2,17 +2,18 @@ import { waitFor } from '@order-system/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTrio, type Trio } from './harness.js';
 
-// Each charge is stored at once but answered 1.5 s later, after the order service gave up on it (its
-// payment timeout, 400 ms). Reservations are held 800 ms by a proxy: longer than the payment timeout, well
-// within the product timeout (the shared UPSTREAM_TIMEOUT_MS), which a short payment timeout leaves alone.
+// Each charge is stored at once but answered 3 s later, after the order service gave up on it (its
+// payment timeout, 1 s; the lookup that follows must answer within it). Reservations are held 1.5 s by a
+// proxy: longer than the payment timeout, well within the product timeout (the shared UPSTREAM_TIMEOUT_MS),
+// which a short payment timeout leaves alone.
 let trio: Trio;
 beforeAll(async () => {
   trio = await startTrio({
-    paymentEnv: { PAYMENT_LATENCY_MS: '1500' },
-    orderEnv: { UPSTREAM_TIMEOUT_MS: '5000', PAYMENT_TIMEOUT_MS: '400' },
+    paymentEnv: { PAYMENT_LATENCY_MS: '3000' },
+    orderEnv: { UPSTREAM_TIMEOUT_MS: '5000', PAYMENT_TIMEOUT_MS: '1000' },
     proxyProduct: true,
   });
-  trio.productProxy?.setRules([{ method: 'POST', path: '/api/products/reservations/', fault: { kind: 'delay', ms: 800 } }]);
+  trio.productProxy?.setRules([{ method: 'POST', path: '/api/products/reservations/', fault: { kind: 'delay', ms: 1500 } }]);
 });
 afterAll(() => trio?.stop());
 

@@ -12,6 +12,7 @@ let trio: Trio;
 const products: { id: number; initialStock: number }[] = [];
 beforeAll(async () => {
   trio = await startTrio({
+    processes: true,
     proxyProduct: true,
     proxyPayment: true,
     paymentEnv: { PAYMENT_LATENCY_MS: '3000' },

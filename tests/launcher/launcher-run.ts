@@ -1,9 +1,8 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { REPO_ROOT, type ServiceName, tempDir, waitFor } from '@order-system/testing';
-import { expect } from 'vitest';
 
 export const SERVICES: ServiceName[] = ['product', 'payment', 'order'];
 
@@ -38,19 +37,6 @@ export interface LaunchOptions {
   envFile?: Record<string, string>;
   /** The run's database folder, when the test prepares it first. */
   dir?: string;
-}
-
-/**
- * `npm run build` (without installing), for a test file's beforeAll: building once there keeps
- * each test's start of the compiled services short.
- */
-export function buildWorkspace(): void {
-  const build = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'run.mjs'), 'build'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ORDER_SYSTEM_NO_INSTALL: '1' },
-    encoding: 'utf8',
-  });
-  expect(build.status, `${build.stdout}${build.stderr}`).toBe(0);
 }
 
 /**

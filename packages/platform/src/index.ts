@@ -17,10 +17,10 @@ export { baseConfigSchema, ConfigError, databaseFileFromUrl, EXAMPLE_JWT_SECRET,
 export type { ClientFits } from './db/client-fit.js';
 export { type DatabaseKind, databaseKind } from './db/database-url.js';
 export { applyMigrations, listMigrations, MigrationError, type MigrationResult } from './db/migrate.js';
+export { applyPostgresqlMigrations } from './db/migrate-postgresql.js';
 export { checkDatabase, type OpenedDatabase, openDatabase, type ServiceDatabase } from './db/open-database.js';
 export { createSqlitePrismaClient } from './db/prisma-client.js';
 export { SerializedSqliteAdapterFactory } from './db/prisma-sqlite.js';
-export { type DatabaseShape, shapeFromDatabase, shapeFromPostgresql, shapeFromPrismaSchema } from './db/schema-check.js';
 export { serviceDatabase } from './db/service-database.js';
 export { isUniqueViolation } from './db/unique-violation.js';
 export { isWriteConflict } from './db/write-conflict.js';
@@ -59,6 +59,7 @@ export {
   type SchemaRef,
 } from './http/route-spec.js';
 export { parseOrThrow, zodDetails } from './http/validate.js';
+export { createHttpServer, type HttpServerOptions } from './lifecycle/http-server.js';
 export { runMain } from './lifecycle/run-main.js';
 export { serve } from './lifecycle/serve.js';
 export { type ServiceDefinition, startService } from './lifecycle/start-service.js';

@@ -1,10 +1,12 @@
-import { type Logger, pino } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 
 export type { Logger } from 'pino';
 
 export interface LoggerOptions {
   service: string;
   level: string;
+  /** Where the lines go: stdout by default; a test that runs the service inside the test process collects them. */
+  destination?: DestinationStream;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface LoggerOptions {
  * spin at full CPU instead of exiting. A synchronous write fails once, and pino then drops the
  * lines that follow.
  */
-export function createLogger({ service, level }: LoggerOptions): Logger {
+export function createLogger({ service, level, destination }: LoggerOptions): Logger {
   return pino(
     {
       level,
@@ -29,6 +31,6 @@ export function createLogger({ service, level }: LoggerOptions): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    pino.destination({ dest: 1, sync: true }),
+    destination ?? pino.destination({ dest: 1, sync: true }),
   );
 }

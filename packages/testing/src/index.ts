@@ -1,3 +1,6 @@
+export { buildWorkspace, isWorkspaceBuilt } from './build.js';
+export { migratedDatabaseUrl } from './database-templates.js';
+export { closeWhenFileEnds } from './file-resources.js';
 export { HOSTILE_RAW_BODIES, oversizedBody } from './hostile-bodies.js';
 export { CONTROL_CHARACTERS, INVISIBLE_ONLY, UNPAIRED_SURROGATES, WELL_FORMED_TEXT } from './hostile-strings.js';
 export { type Listening, listen } from './listen.js';
@@ -18,6 +21,7 @@ export {
 export { type ProxiedRequest, type ProxyFault, type ProxyRule, startProxy, type TcpProxy } from './proxy.js';
 export { type RawRequestOptions, type RawResponse, rawRequest } from './raw-http.js';
 export { type RoundRobin, startRoundRobin } from './round-robin.js';
+export { type DatabaseShape, shapeFromDatabase, shapeFromPostgresql, shapeFromPrismaSchema } from './schema-check.js';
 export { tempDatabaseUrl, tempDir, tempSqliteUrl, testDatabaseKind, testPostgresUrl } from './temp-db.js';
-export { bearer, hostileAuthHeaders, signRawToken, TEST_JWT_SECRET } from './tokens.js';
+export { bearer, hostileAuthCases, hostileAuthHeaders, signRawToken, TEST_JWT_SECRET } from './tokens.js';
 export { waitFor } from './wait-for.js';

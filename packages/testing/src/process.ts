@@ -3,6 +3,8 @@ import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { isWorkspaceBuilt } from './build.js';
+import { closeWhenFileEnds } from './file-resources.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const TSX_LOADER = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
@@ -23,19 +25,24 @@ export interface ServiceProcess {
 }
 
 /**
+ * How a service process is started: compiled (`node services/<name>/dist/main.js`, as `npm start`
+ * runs it) once the global setup has built this run's sources, else from the sources through tsx.
+ */
+function entryArgs(name: ServiceName): string[] {
+  if (isWorkspaceBuilt()) return [join(REPO_ROOT, 'services', name, 'dist', 'main.js')];
+  return ['--conditions=@order-system/source', '--import', TSX_LOADER, join(REPO_ROOT, 'services', name, 'src', 'main.ts')];
+}
+
+/**
  * Starts one service as its own Node process, as `npm start` does, on an ephemeral port
  * (PORT=0), and resolves once it logs the port it listens on.
  */
 export async function startServiceProcess(name: ServiceName, env: Record<string, string>): Promise<ServiceProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@order-system/source', '--import', TSX_LOADER, join(REPO_ROOT, 'services', name, 'src', 'main.ts')],
-    {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, entryArgs(name), {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const logs: Record<string, unknown>[] = [];
   const stderr: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
@@ -75,7 +82,8 @@ export async function startServiceProcess(name: ServiceName, env: Record<string,
     port,
     pid: child.pid ?? -1,
     logs,
-    stop: () => signal('SIGTERM', 10_000),
+    // Stopped when the test file ends, if the test does not stop it itself.
+    stop: closeWhenFileEnds(() => signal('SIGTERM', 10_000)),
     kill: () => signal('SIGKILL'),
   };
 }

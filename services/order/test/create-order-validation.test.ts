@@ -1,5 +1,5 @@
 import { MAX_ITEMS, MAX_QUANTITY, ORDER_REQUIRED_MESSAGE } from '@order-system/contracts';
-import { bearer, HOSTILE_RAW_BODIES, hostileAuthHeaders, oversizedBody } from '@order-system/testing';
+import { bearer, HOSTILE_RAW_BODIES, hostileAuthCases, oversizedBody } from '@order-system/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestOrderApp, type TestOrderApp } from './order-app.js';
@@ -200,12 +200,12 @@ describe('POST /api/orders/ when the product service cannot be reached', () => {
 });
 
 describe('authentication', () => {
-  for (const [name, header] of Object.entries(hostileAuthHeaders('customer'))) {
+  for (const [name, header] of hostileAuthCases('customer')) {
     it(`when the Authorization header is ${name}, then 401 on create and read`, async () => {
       const before = await orderCount();
 
-      const created = await post({ customer_name: 'A', product_ids: [1] }).set('Authorization', header);
-      const read = await request(t.app).get('/api/orders/00000000-0000-4000-8000-000000000000/').set('Authorization', header);
+      const created = await post({ customer_name: 'A', product_ids: [1] }).set('Authorization', header());
+      const read = await request(t.app).get('/api/orders/00000000-0000-4000-8000-000000000000/').set('Authorization', header());
 
       expect(created.status).toBe(401);
       expect(created.body.code).toBe('unauthorized');

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { createLogger } from '@order-system/platform';
-import { TEST_JWT_SECRET, tempDatabaseUrl } from '@order-system/testing';
+import { closeWhenFileEnds, migratedDatabaseUrl, TEST_JWT_SECRET } from '@order-system/testing';
 import { createApp } from '../src/app.js';
 import { loadOrderConfig } from '../src/config.js';
 import { createDeps, type OrderDeps } from '../src/deps.js';
@@ -17,7 +17,7 @@ export interface TestOrderApp {
  */
 export async function createTestOrderApp(env: Record<string, string> = {}): Promise<TestOrderApp> {
   const nowhere = await closedPortUrl();
-  const databaseUrl = env.DATABASE_URL ?? tempDatabaseUrl('order');
+  const databaseUrl = env.DATABASE_URL ?? migratedDatabaseUrl('order');
   const config = loadOrderConfig({
     NODE_ENV: 'test',
     JWT_SECRET: TEST_JWT_SECRET,
@@ -28,14 +28,30 @@ export async function createTestOrderApp(env: Record<string, string> = {}): Prom
     ...env,
   });
   const deps = await createDeps(config, createLogger({ service: 'order', level: 'silent' }));
+  // Closed when the test file ends, if the test does not close it itself.
+  deps.close = closeWhenFileEnds(deps.close);
   return { app: createApp(deps), deps, databaseUrl };
 }
 
-/** A URL of 127.0.0.1 on a port that was free a moment ago: connections to it are refused. */
+/**
+ * A URL of 127.0.0.1 where connections are refused: a privileged port nothing listens on. Never
+ * one of the ephemeral range, which the OS hands out to the servers of other test files running at
+ * the same time (a port free a moment ago could be answering by the time the test calls it).
+ */
 export async function closedPortUrl(): Promise<string> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
+  for (let port = 1; port < 1024; port++) {
+    if (await refuses(port)) return `http://127.0.0.1:${port}`;
+  }
+  throw new Error('every port below 1024 of 127.0.0.1 accepts connections');
+}
+
+function refuses(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'));
+  });
 }

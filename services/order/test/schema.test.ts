@@ -1,13 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import {
-  applyMigrations,
-  createLogger,
-  databaseFileFromUrl,
-  listMigrations,
-  shapeFromDatabase,
-  shapeFromPrismaSchema,
-} from '@order-system/platform';
-import { tempDatabaseUrl } from '@order-system/testing';
+import { applyMigrations, createLogger, databaseFileFromUrl, listMigrations } from '@order-system/platform';
+import { shapeFromDatabase, shapeFromPrismaSchema, tempDatabaseUrl } from '@order-system/testing';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS_DIR } from '../src/deps.js';
 

@@ -3,12 +3,12 @@ import { productJson } from '@order-system/contracts';
 import { createLogger, createTokenService } from '@order-system/platform';
 import {
   bearer,
+  migratedDatabaseUrl,
   type ServiceProcess,
   startProxy,
   startServiceProcess,
   type TcpProxy,
   TEST_JWT_SECRET,
-  tempDatabaseUrl,
   waitFor,
 } from '@order-system/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ const tokens = createTokenService(TEST_JWT_SECRET);
 beforeAll(async () => {
   product = await startServiceProcess('product', {
     JWT_SECRET: TEST_JWT_SECRET,
-    DATABASE_URL: tempDatabaseUrl('product'),
+    DATABASE_URL: migratedDatabaseUrl('product'),
     SEED_DEMO_PRODUCTS: 'false',
   });
   proxy = await startProxy(product.url);

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { applyMigrations, createLogger, databaseFileFromUrl, shapeFromDatabase, shapeFromPrismaSchema } from '@order-system/platform';
-import { tempDatabaseUrl } from '@order-system/testing';
+import { applyMigrations, createLogger, databaseFileFromUrl } from '@order-system/platform';
+import { shapeFromDatabase, shapeFromPrismaSchema, tempDatabaseUrl } from '@order-system/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_DIR } from '../src/database.js';
 import { createTestPaymentApp, newOrderId, type TestPaymentApp } from './payment-app.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@order-system/platform';
-import { bearer, TEST_JWT_SECRET, tempDatabaseUrl } from '@order-system/testing';
+import { bearer, closeWhenFileEnds, migratedDatabaseUrl, TEST_JWT_SECRET } from '@order-system/testing';
 import request from 'supertest';
 import { createApp } from '../src/app.js';
 import { loadPaymentConfig } from '../src/config.js';
@@ -31,9 +31,11 @@ export async function createTestPaymentApp(
   env: Record<string, string> = {},
   overrides: PaymentDepsOverrides = {},
 ): Promise<TestPaymentApp> {
-  const databaseUrl = env.DATABASE_URL ?? tempDatabaseUrl('payment');
+  const databaseUrl = env.DATABASE_URL ?? migratedDatabaseUrl('payment');
   const config = loadPaymentConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: databaseUrl, ...env });
   const deps = await createDeps(config, createLogger({ service: 'payment', level: 'silent' }), overrides);
+  // Closed when the test file ends, if the test does not close it itself.
+  deps.close = closeWhenFileEnds(deps.close);
   const app = createApp(deps);
   return {
     app,

@@ -1,4 +1,4 @@
-import { rawRequest, type ServiceProcess, startServiceProcess, TEST_JWT_SECRET, tempDatabaseUrl } from '@order-system/testing';
+import { migratedDatabaseUrl, rawRequest, type ServiceProcess, startServiceProcess, TEST_JWT_SECRET } from '@order-system/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { newOrderId, SERVICE } from './payment-app.js';
 
@@ -6,7 +6,7 @@ import { newOrderId, SERVICE } from './payment-app.js';
 describe('the payment service as a process', () => {
   let service: ServiceProcess;
   beforeAll(async () => {
-    service = await startServiceProcess('payment', { JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: tempDatabaseUrl('payment') });
+    service = await startServiceProcess('payment', { JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: migratedDatabaseUrl('payment') });
   });
   afterAll(() => service.stop());
 
@@ -61,7 +61,11 @@ describe('the payment service as a process', () => {
 describe('the payment service with a bad configuration', () => {
   it('when PAYMENT_FAILURE_RATE is out of range, then it exits naming the variable', async () => {
     await expect(
-      startServiceProcess('payment', { JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: tempDatabaseUrl('payment'), PAYMENT_FAILURE_RATE: '2' }),
+      startServiceProcess('payment', {
+        JWT_SECRET: TEST_JWT_SECRET,
+        DATABASE_URL: migratedDatabaseUrl('payment'),
+        PAYMENT_FAILURE_RATE: '2',
+      }),
     ).rejects.toThrow(/PAYMENT_FAILURE_RATE/);
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { applyMigrations, createLogger, databaseFileFromUrl, shapeFromDatabase, shapeFromPrismaSchema } from '@order-system/platform';
-import { tempDatabaseUrl } from '@order-system/testing';
+import { applyMigrations, createLogger, databaseFileFromUrl } from '@order-system/platform';
+import { shapeFromDatabase, shapeFromPrismaSchema, tempDatabaseUrl } from '@order-system/testing';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { bearer, listen } from '@order-system/testing';
+import { bearer, closeWhenFileEnds, listen } from '@order-system/testing';
 import { createTestProductApp, type TestProductApp } from './product-app.js';
 
 const SERVICE = bearer('service');
@@ -40,9 +40,9 @@ export async function startLiveProductApp(): Promise<LiveProductApp> {
         .status,
     createProduct: async (stock) => (await post('/api/products/', { name: `P${stock}`, price: '3.00', stock }, ADMIN)).body.id as number,
     stockOf: async (id) => (await t.deps.prisma.product.findUniqueOrThrow({ where: { id } })).stock,
-    close: async () => {
+    close: closeWhenFileEnds(async () => {
       await server.close();
       await t.deps.close();
-    },
+    }),
   };
 }

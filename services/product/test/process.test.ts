@@ -1,8 +1,10 @@
-import { rawRequest, startServiceProcess, TEST_JWT_SECRET, tempDatabaseUrl } from '@order-system/testing';
+import { migratedDatabaseUrl, rawRequest, startServiceProcess, TEST_JWT_SECRET, tempDatabaseUrl } from '@order-system/testing';
 import { describe, expect, it } from 'vitest';
 
-// The service as `npm start` runs it: its own process, its own database file.
-describe('the product service process', () => {
+// The service as `npm start` runs it: its own process, its own database file (a new, empty one where
+// the test is about the migrations).
+// Two processes start in one test: on a busy machine that takes a while.
+describe('the product service process', { timeout: 60_000 }, () => {
   it('when started, then it migrates, listens, answers, and stops cleanly on SIGTERM', async () => {
     const product = await startServiceProcess('product', { JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: tempDatabaseUrl('product') });
     try {
@@ -34,10 +36,14 @@ describe('the product service process', () => {
   });
 
   it('when its port is taken, then it exits with a message that says so', async () => {
-    const first = await startServiceProcess('product', { JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: tempDatabaseUrl('product') });
+    const first = await startServiceProcess('product', { JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: migratedDatabaseUrl('product') });
     try {
       await expect(
-        startServiceProcess('product', { JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: tempDatabaseUrl('product'), PORT: String(first.port) }),
+        startServiceProcess('product', {
+          JWT_SECRET: TEST_JWT_SECRET,
+          DATABASE_URL: migratedDatabaseUrl('product'),
+          PORT: String(first.port),
+        }),
       ).rejects.toThrow(/exited with 1[\s\S]*already in use/);
     } finally {
       await first.stop();
@@ -45,7 +51,7 @@ describe('the product service process', () => {
   });
 
   it('when a variable is invalid, then it exits naming it', async () => {
-    await expect(startServiceProcess('product', { JWT_SECRET: 'short', DATABASE_URL: tempDatabaseUrl('product') })).rejects.toThrow(
+    await expect(startServiceProcess('product', { JWT_SECRET: 'short', DATABASE_URL: migratedDatabaseUrl('product') })).rejects.toThrow(
       /JWT_SECRET: must be at least 16 characters/,
     );
   });

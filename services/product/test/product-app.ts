@@ -1,5 +1,5 @@
 import { createLogger } from '@order-system/platform';
-import { TEST_JWT_SECRET, tempDatabaseUrl } from '@order-system/testing';
+import { closeWhenFileEnds, migratedDatabaseUrl, TEST_JWT_SECRET } from '@order-system/testing';
 import { createApp } from '../src/app.js';
 import { loadProductConfig } from '../src/config.js';
 import { createDeps, type ProductDeps } from '../src/deps.js';
@@ -15,7 +15,7 @@ export interface TestProductApp {
 
 /** The real product app over its own new SQLite file, configured as a test would deploy it. */
 export async function createTestProductApp(env: Record<string, string> = {}): Promise<TestProductApp> {
-  const databaseUrl = env.DATABASE_URL ?? tempDatabaseUrl('product');
+  const databaseUrl = env.DATABASE_URL ?? migratedDatabaseUrl('product');
   const config = loadProductConfig({
     NODE_ENV: 'test',
     JWT_SECRET: TEST_JWT_SECRET,
@@ -26,5 +26,7 @@ export async function createTestProductApp(env: Record<string, string> = {}): Pr
     ...env,
   });
   const deps = await createDeps(config, createLogger({ service: 'product', level: 'silent' }));
+  // Closed when the test file ends, if the test does not close it itself.
+  deps.close = closeWhenFileEnds(deps.close);
   return { app: createApp(deps), deps, databaseUrl };
 }

@@ -35,7 +35,6 @@ export async function serve(options: ServeOptions): Promise<Server> {
   });
   server.keepAliveTimeout = 65_000;
   const address = server.address() as AddressInfo;
-  logger.info({ port: address.port, host: address.address }, 'listening');
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -63,6 +62,9 @@ export async function serve(options: ServeOptions): Promise<Server> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  // Only now: whoever reads this line may send SIGTERM at once, and before a handler is installed
+  // the signal would kill the process without a graceful stop.
+  logger.info({ port: address.port, host: address.address }, 'listening');
   stopWhenSupervisorGoes(() => stop('supervisor gone'));
   notifySupervisorListening(address.port);
   return server;

@@ -1,4 +1,4 @@
-// Runs in a worker thread: creates and drops test databases for temp-postgresql.ts, which waits
+// Runs in a worker thread: creates and lists test databases for temp-postgresql.ts, which waits
 // for each answer synchronously (synckit), so that tempDatabaseUrl() stays a plain function.
 import pg from 'pg';
 import { runAsWorker } from 'synckit';
@@ -18,17 +18,15 @@ async function connection(serverUrl) {
 
 const quote = (name) => `"${name.replaceAll('"', '""')}"`;
 
-runAsWorker(async (action, serverUrl, names) => {
+runAsWorker(async (action, serverUrl, names, template = 'template0') => {
   const client = await connection(serverUrl);
   if (action === 'create') {
     for (const name of names) {
-      await client.query(`CREATE DATABASE ${quote(name)} TEMPLATE template0`);
+      // A copy of the template: template0 (empty), or a database the global setup migrated.
+      await client.query(`CREATE DATABASE ${quote(name)} TEMPLATE ${quote(template)}`);
       // A test database needs no durability: commits need not wait for the disk.
       await client.query(`ALTER DATABASE ${quote(name)} SET synchronous_commit TO off`);
     }
-  } else if (action === 'drop') {
-    // FORCE: an app a test left open (supertest apps are never closed) must not keep its database.
-    for (const name of names) await client.query(`DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`);
   } else if (action === 'list') {
     const { rows } = await client.query('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${names[0]}%`]);
     return rows.map((row) => row.datname);
