@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger, databaseKind, openDatabase, ServiceMetrics } from '@order-system/platform';
-import { tempDatabaseUrl } from '@order-system/testing';
+import { migratedDatabaseUrl } from '@order-system/testing';
 import { ORDER_DATABASE } from '../src/database.js';
 import { Prisma, type PrismaClient } from '../src/generated/prisma/client.js';
 import { OrderCompensation } from '../src/orders/compensation/order-compensation.js';
@@ -45,7 +45,7 @@ export interface Workers {
 }
 
 export async function startWorkers(options: { ttlMs?: number; graceMs?: number } = {}): Promise<Workers> {
-  const url = tempDatabaseUrl('order');
+  const url = migratedDatabaseUrl('order');
   const { prisma } = await openDatabase(ORDER_DATABASE, { databaseUrl: url, poolSize: 4, logger });
   const clock = databaseKind(url) === 'postgresql' ? databaseClock : processClock;
   const ttlMs = options.ttlMs ?? 30_000;
