@@ -1,7 +1,6 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyMigrations, applyPostgresqlMigrations, createLogger } from '@order-system/platform';
 import { createTestDatabase } from './postgresql/temp-postgresql.js';
 import { REPO_ROOT, type ServiceName } from './process.js';
 import { tempDatabaseUrl, tempDir, testDatabaseKind, testPostgresUrl } from './temp-db.js';
@@ -12,7 +11,6 @@ const SQLITE_TEMPLATES = 'ORDER_SYSTEM_TEST_SQLITE_TEMPLATES';
 const POSTGRESQL_TEMPLATES = 'ORDER_SYSTEM_TEST_POSTGRESQL_TEMPLATES';
 
 const SERVICES: ServiceName[] = ['product', 'payment', 'order'];
-const silent = createLogger({ service: 'test-templates', level: 'silent' });
 
 /**
  * Once per run (the global setup): migrates one database per service, on SQLite and, given a
@@ -21,6 +19,11 @@ const silent = createLogger({ service: 'test-templates', level: 'silent' });
  * Returns what removes the SQLite templates (the PostgreSQL ones go with the run's databases).
  */
 export async function prepareDatabaseTemplates(postgresUrl: string | undefined): Promise<() => void> {
+  // Imported here, not at the top: the global setup loads this module without the workspace's source
+  // condition, so the platform resolves to its compiled dist/, which the setup has just built (a fresh
+  // clone has none before).
+  const { applyMigrations, applyPostgresqlMigrations, createLogger } = await import('@order-system/platform');
+  const silent = createLogger({ service: 'test-templates', level: 'silent' });
   const dir = mkdtempSync(join(tmpdir(), 'order-system-templates-'));
   for (const service of SERVICES) {
     applyMigrations({ databaseFile: join(dir, `${service}.db`), migrationsDir: migrationsDir(service, 'sqlite'), logger: silent });
