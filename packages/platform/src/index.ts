@@ -15,6 +15,7 @@ export {
 } from './auth/tokens.js';
 export { baseConfigSchema, ConfigError, databaseFileFromUrl, EXAMPLE_JWT_SECRET, loadConfig, portSchema } from './config.js';
 export type { ClientFits } from './db/client-fit.js';
+export { isDatabaseUnavailable } from './db/database-unavailable.js';
 export { type DatabaseKind, databaseKind } from './db/database-url.js';
 export { applyMigrations, listMigrations, MigrationError, type MigrationResult } from './db/migrate.js';
 export { applyPostgresqlMigrations } from './db/migrate-postgresql.js';

@@ -18,6 +18,10 @@ describe('isDatabaseUnavailable', () => {
       { name: 'PrismaClientUnknownRequestError', cause: new Error('timeout exceeded when trying to connect') },
     ],
     ['a connection terminated under a query', new Error('Connection terminated unexpectedly')],
+    [
+      'a connection the server ended (idle in a transaction too long)',
+      new Error('Client has encountered a connection error and is not queryable'),
+    ],
   ])('when %s, then it is unavailability (a 503)', (_case, err) => {
     expect(isDatabaseUnavailable(err)).toBe(true);
   });

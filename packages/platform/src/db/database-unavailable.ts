@@ -8,8 +8,12 @@ const UNAVAILABLE_KINDS = new Set([
   'TooManyConnections',
   'TransactionAlreadyClosed',
 ]);
-/** node-postgres's own messages when the pool gives no connection in time, or one dies under a query. */
-const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i;
+/**
+ * node-postgres's own messages when the pool gives no connection in time, or one dies under a query
+ * (the server ended it: a restart, or a transaction left idle past idle_in_transaction_session_timeout).
+ */
+const UNAVAILABLE_MESSAGES =
+  /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|not queryable|terminating connection/i;
 
 /**
  * True when a query failed because the database could not be had, not because of the query: the

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Counter, formatCents, MAX_AMOUNT_CENTS } from '@order-system/platform';
+import { type Counter, formatCents, isDatabaseUnavailable, MAX_AMOUNT_CENTS } from '@order-system/platform';
 import type { PaymentAnswer, PaymentPort } from '../../upstream/payment.client.js';
 import type { ProductPort } from '../../upstream/product.client.js';
 import type { RequestContext } from '../../upstream/upstream-client.js';
@@ -121,9 +121,17 @@ export class PlaceOrder {
     try {
       return await this.decide(order, lease, paidFollowUps, ctx);
     } catch (err) {
-      if (!(err instanceof SupersededError)) throw err;
-      ctx.log.warn({ order_id: order.id }, 'the order was taken over by another worker; this workflow stopped');
-      return { kind: 'superseded', order: await this.orders.findById(order.id) };
+      if (err instanceof SupersededError) {
+        ctx.log.warn({ order_id: order.id }, 'the order was taken over by another worker; this workflow stopped');
+        return { kind: 'superseded', order: await this.orders.findById(order.id) };
+      }
+      // A write failed for want of the database (its connection ended under a stall): the order is
+      // written, and the recovery job decides it as it would after a crash. It is answered as it is.
+      if (!isDatabaseUnavailable(err)) throw err;
+      const current = await this.orders.findById(order.id).catch(() => null);
+      if (!current) throw err;
+      ctx.log.warn({ order_id: order.id, err }, 'the database failed under the workflow; the order is left to the recovery job');
+      return { kind: 'superseded', order: current };
     }
   }
 
