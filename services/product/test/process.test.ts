@@ -22,7 +22,7 @@ describe('the product service process', () => {
     try {
       await expect(
         startServiceProcess('product', { JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: tempDatabaseUrl('product'), PORT: String(first.port) }),
-      ).rejects.toThrow(/exited with 1[\s\S]*already in use/);
+      ).rejects.toThrow(/exited with 1[\s\S]*already in use: stop what runs there, or set another PORT\./);
     } finally {
       await first.stop();
     }
