@@ -10,10 +10,9 @@ import { delimiter, join } from 'node:path';
 
 export const INSTALL_HINT = 'apt-get install -y docker.io docker-compose debootstrap nftables';
 
-/** The path of an executable on PATH (and the sbin directories, which a root PATH may lack), or undefined. */
+/** The path of an executable on PATH (the test runs each by name), or undefined. */
 export function findCommand(name, env = process.env) {
-  const dirs = [...(env.PATH ?? '').split(delimiter), '/usr/local/sbin', '/usr/sbin', '/sbin'];
-  for (const dir of dirs.filter(Boolean)) {
+  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
     const candidate = join(dir, name);
     try {
       accessSync(candidate, constants.X_OK);

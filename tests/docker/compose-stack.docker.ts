@@ -196,12 +196,14 @@ describe.skipIf(blockers.length > 0)('the Dockerfile and the compose files on a 
           JSON.parse((await engine.docker(['image', 'inspect', image])).stdout)[0] as { Size: number; RootFS: { Layers: string[] } };
         const [app, baseImage] = [await inspect(IMAGE), await inspect(base.tag)];
         expect(app.RootFS.Layers.slice(0, baseImage.RootFS.Layers.length)).toEqual(baseImage.RootFS.Layers);
-        const layers = (await engine.docker(['history', '--human=false', '--format', '{{.Size}}\t{{.CreatedBy}}', IMAGE])).stdout
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => line.split('\t') as [string, string])
-          .filter(([size]) => Number(size) > 100_000)
-          .slice(0, -baseImage.RootFS.Layers.length || undefined);
+        const history = async (image: string) =>
+          (await engine.docker(['history', '--human=false', '--format', '{{.Size}}\t{{.CreatedBy}}', image])).stdout
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => line.split('\t') as [string, string]);
+        // Newest first: the application's steps are those above the base image's.
+        const baseSteps = (await history(base.tag)).length;
+        const layers = (await history(IMAGE)).slice(0, -baseSteps).filter(([size]) => Number(size) > 100_000);
         const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
         const applicationBytes = app.Size - baseImage.Size;
         say(

@@ -122,6 +122,9 @@ export async function startDockerEngine(cacheDir: string, say: (line: string) =>
       if (containers.length > 0) await docker(['rm', '-f', '-v', ...containers], { check: false });
       await docker(['network', 'prune', '-f'], { check: false });
       await docker(['volume', 'prune', '-f'], { check: false });
+      // The build cache of earlier builds that nothing uses any more, once it is a week old: the cache
+      // folder does not grow without end, and the last builds stay cached.
+      await docker(['image', 'prune', '-f', '--filter', 'until=168h'], { check: false });
       dockerd.kill('SIGTERM');
       const killer = setTimeout(() => dockerd?.kill('SIGKILL'), STOP_TIMEOUT_MS);
       await exited;
