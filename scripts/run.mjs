@@ -62,7 +62,7 @@ switch (command) {
     console.log(
       blockers.length > 0
         ? `The Docker engine test was skipped: ${blockers.join('; ')}.`
-        : 'The Docker engine test is not part of npm test: `npm run test:docker` runs it (about 10 min the first time).',
+        : 'The Docker engine test is not part of npm test: `npm run test:docker` runs it (about 15 min the first time, 5 after).',
     );
     process.exit(status);
     break;
