@@ -3,24 +3,11 @@
 // from process_cpu_seconds_total on /metrics before and after each phase (from /proc for a service
 // without /metrics), then a product-read phase and the invariant checks over every order it placed.
 //
-//   npm run bench -- [flags]
-//     --concurrency 1,16,64   order phases, one per concurrency (each 1-256; at most 8 phases)
-//     --duration 10           seconds each phase is measured (1-300)
-//     --warmup 5              seconds of the same load before each phase, not measured (0-60)
-//     --read-concurrency 16   concurrency of the GET /api/products/{id}/ phase (0 skips it)
-//     --label A,B             names of the first and the second trio
-//     --json FILE             writes the whole report as JSON
-//     --compare FILE          prints this run's figures divided by those of an earlier --json report
-//
-//   BENCH_ORDER_URL, BENCH_PRODUCT_URL, BENCH_PAYMENT_URL        the trio (default 127.0.0.1:8000-8002)
-//   BENCH_B_ORDER_URL, BENCH_B_PRODUCT_URL, BENCH_B_PAYMENT_URL  a second trio, driven after the first;
-//                                                                the run then prints the ratio B/A too
-//   JWT_SECRET (environment or .env)                             signs the admin token that creates products
+//   npm run bench -- [flags]    (the flags and the environment it reads: USAGE below, or --help)
 //
 // Only loopback addresses are accepted, every loop is bounded in time and count, and the exit code
 // is 1 when an invariant does not hold (2 for bad flags).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { baseConfigSchema, createTokenService, loadConfig } from '@order-system/platform';
 import { config as loadDotenv } from 'dotenv';
 import { closedLoop, percentile } from './bench/closed-loop.js';
@@ -36,6 +23,7 @@ import {
   type ServiceName,
   type TrioReport,
 } from './bench/report.js';
+import { parseCliArgs } from './cli-args.js';
 
 /** Products the orders are spread over, each with far more stock than any run can take. */
 const PRODUCT_COUNT = 8;
@@ -55,17 +43,29 @@ function boundedInt(name: string, text: string, min: number, max: number): numbe
   return value;
 }
 
+const USAGE = `usage: npm run bench -- [flags]     (pnpm bench [flags] with pnpm)
+Drives the running trio (npm start; it never starts services): orders/s, latency percentiles,
+answers by status and CPU per order of each service, then the invariants over every order placed.
+  --concurrency 1,16,64   order phases, one per concurrency (each 1-256; at most 8 phases)
+  --duration 10           seconds each phase is measured (1-300)
+  --warmup 5              seconds of the same load before each phase, not measured (0-60)
+  --read-concurrency 16   concurrency of the GET /api/products/{id}/ phase (0 skips it)
+  --label A,B             names of the first and the second trio
+  --json FILE             writes the whole report as JSON
+  --compare FILE          prints this run's figures divided by those of an earlier --json report
+Environment: BENCH_ORDER_URL, BENCH_PRODUCT_URL, BENCH_PAYMENT_URL (default 127.0.0.1:8000-8002);
+BENCH_B_ORDER_URL, ... a second trio; JWT_SECRET (environment or .env) signs the admin token.
+Exit code 1 when an invariant does not hold, 2 for bad flags.`;
+
 loadDotenv({ quiet: true });
-const { values } = parseArgs({
-  options: {
-    concurrency: { type: 'string', default: '1,16,64' },
-    duration: { type: 'string', default: '10' },
-    warmup: { type: 'string', default: '5' },
-    'read-concurrency': { type: 'string', default: '16' },
-    label: { type: 'string', default: 'A,B' },
-    json: { type: 'string' },
-    compare: { type: 'string' },
-  },
+const values = parseCliArgs('bench', USAGE, {
+  concurrency: { type: 'string', default: '1,16,64' },
+  duration: { type: 'string', default: '10' },
+  warmup: { type: 'string', default: '5' },
+  'read-concurrency': { type: 'string', default: '16' },
+  label: { type: 'string', default: 'A,B' },
+  json: { type: 'string' },
+  compare: { type: 'string' },
 });
 const concurrencies = values.concurrency.split(',').map((c) => boundedInt('concurrency', c.trim(), 1, 256));
 if (concurrencies.length > 8) usage('--concurrency takes at most 8 values');

@@ -2,13 +2,20 @@
 //   pnpm token --role admin|customer|service [--sub ID] [--ttl SECONDS]
 // It signs with JWT_SECRET from the environment or .env (the development default otherwise),
 // the same secret the services verify with.
-import { parseArgs } from 'node:util';
 import { baseConfigSchema, createTokenService, loadConfig, ROLES, type Role } from '@order-system/platform';
 import { config as loadDotenv } from 'dotenv';
+import { parseCliArgs } from './cli-args.js';
+
+const USAGE = `usage: npm run token -- [--role admin|customer|service] [--sub ID] [--ttl SECONDS]
+       (pnpm token --role customer with pnpm)
+Prints a signed access token: role admin by default, subject <role>-cli, the services' lifetime
+(15 minutes) unless --ttl says otherwise. Signed with JWT_SECRET from the environment or .env.`;
 
 loadDotenv({ quiet: true });
-const { values } = parseArgs({
-  options: { role: { type: 'string', default: 'admin' }, sub: { type: 'string' }, ttl: { type: 'string' } },
+const values = parseCliArgs('token', USAGE, {
+  role: { type: 'string', default: 'admin' },
+  sub: { type: 'string' },
+  ttl: { type: 'string' },
 });
 const role = values.role as Role;
 if (!ROLES.includes(role)) {

@@ -1,6 +1,6 @@
 // Installs the workspace with pnpm when node_modules is missing or older than the manifests, the
-// lockfile or the Prisma schemas (through npx when pnpm is not installed), and generates the
-// Prisma clients. Plain Node only: this runs before any dependency exists.
+// lockfile or the Prisma schemas (through npx when pnpm is not installed); the install's postinstall
+// generates the Prisma clients. Plain Node only: this runs before any dependency exists.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -55,6 +55,7 @@ export function ensureInstalled(root) {
   // --frozen-lockfile: install exactly what the lockfile says; the root postinstall generates the Prisma clients.
   const status = run(root, pnpm, [...prefix, 'install', '--frozen-lockfile'], { env: { ...process.env, CI: process.env.CI ?? 'true' } });
   if (status !== 0) process.exit(status);
-  if (run(root, process.execPath, [join(root, 'scripts', 'generate.mjs')]) !== 0) process.exit(1);
+  // The root's postinstall generated the Prisma clients; again only if it did not run (ignore-scripts).
+  if (run(root, process.execPath, [join(root, 'scripts', 'generate.mjs'), '--if-changed']) !== 0) process.exit(1);
   writeFileSync(stampFile, fingerprint);
 }

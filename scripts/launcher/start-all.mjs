@@ -104,6 +104,8 @@ export function startAll({ root, runtime, env, formatLine }) {
       env: {
         ...env,
         PORT: String(port),
+        // Named in the service's message when the port is busy: the variable the user would change.
+        LAUNCHER_PORT_VARIABLE: `${name.toUpperCase()}_PORT`,
         DATABASE_URL: databaseUrl,
         PRODUCT_SERVICE_URL: `http://${reachHost}:${portOf('product')}`,
         PAYMENT_SERVICE_URL: `http://${reachHost}:${portOf('payment')}`,

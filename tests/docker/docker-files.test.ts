@@ -1,5 +1,6 @@
-// The Dockerfile and the compose files, checked as far as parsing goes: no Docker engine runs here.
+// The Dockerfile and the compose files, checked as far as reading them goes, in every test run:
 // `docker-compose config` (the Compose client) validates and normalises each compose file.
+// compose-stack.docker.ts builds and runs them on a real engine (`npm run test:docker`).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,11 +24,20 @@ const IMAGE_VARIABLES = ['SERVICE'];
 const hasCompose = spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status === 0;
 if (!hasCompose) console.warn('docker-compose is not installed: the compose files are not parsed (apt-get install docker-compose)');
 
+interface ComposePort {
+  host_ip?: string;
+  published: number | string;
+  target: number | string;
+}
+
 interface ComposeService {
   build?: { context: string; target?: string };
   image?: string;
-  environment?: Record<string, string>;
-  ports?: { published: number | string; target: number | string }[];
+  /** A variable without a value (null) is passed through from the shell or .env when set there. */
+  environment?: Record<string, string | null>;
+  /** `[IP:]published:target[/protocol]` (Compose v1) or the long form (v2). */
+  ports?: (string | ComposePort)[];
+  restart?: string;
   healthcheck?: { test: string[] | string };
   depends_on?: Record<string, { condition: string }>;
   volumes?: (string | { source: string; target: string; type: string })[];
@@ -38,6 +48,16 @@ function composeConfig(file: string): Record<string, ComposeService> {
   const result = spawnSync('docker-compose', ['-f', file, 'config'], { cwd: REPO_ROOT, encoding: 'utf8' });
   expect(result.status, result.stderr).toBe(0);
   return (parse(result.stdout) as { services: Record<string, ComposeService> }).services;
+}
+
+/** A published port in one form, whichever form the Compose client printed. */
+function portOf(port: string | ComposePort): ComposePort {
+  if (typeof port !== 'string') return port;
+  const [mapping = ''] = port.split('/');
+  const parts = mapping.split(':');
+  const target = parts.pop()!;
+  const published = parts.pop()!;
+  return { host_ip: parts.join(':') || undefined, published, target };
 }
 
 /** Every variable name .env.example documents, set or commented out. */
@@ -60,10 +80,10 @@ describe('Dockerfile', () => {
   it('installs from the lockfile and the manifests before it copies any source, so a code change reuses the install layers', () => {
     const at = (needle: string) => dockerfile.indexOf(needle);
     expect(at('COPY pnpm-lock.yaml')).toBeGreaterThan(-1);
-    expect(at('pnpm fetch')).toBeGreaterThan(at('COPY pnpm-lock.yaml'));
-    expect(at('COPY services/order/package.json')).toBeGreaterThan(at('pnpm fetch'));
-    expect(at('pnpm install --frozen-lockfile')).toBeGreaterThan(at('COPY services/order/package.json'));
-    expect(at('COPY services services')).toBeGreaterThan(at('pnpm install --frozen-lockfile'));
+    expect(at('RUN pnpm fetch')).toBeGreaterThan(at('COPY pnpm-lock.yaml'));
+    expect(at('COPY services/order/package.json')).toBeGreaterThan(at('RUN pnpm fetch'));
+    expect(at('RUN pnpm install --frozen-lockfile')).toBeGreaterThan(at('COPY services/order/package.json'));
+    expect(at('COPY services services')).toBeGreaterThan(at('RUN pnpm install --frozen-lockfile'));
     expect(dockerfile).not.toMatch(/^COPY \. /m);
   });
 
@@ -95,6 +115,23 @@ describe('Dockerfile', () => {
       JSON.parse(readFileSync(join(REPO_ROOT, 'tsconfig.build.json'), 'utf8')) as { references: { path: string }[] }
     ).references.map((ref) => dirname(ref.path));
     for (const dir of built) expect(runtimeStage).toContain(`COPY --from=build /app/${dir}/dist ${dir}/dist`);
+  });
+
+  it('copies the tsconfig files before it generates the Prisma clients, so the generated imports end in .js', () => {
+    const buildStage = dockerfile.slice(dockerfile.indexOf(' AS build\n'), dockerfile.indexOf(' AS prod-deps\n'));
+    const copyTsconfig = /^COPY (.*tsconfig.*) \.\/$/m.exec(buildStage);
+    expect(copyTsconfig?.[1]?.split(' ')).toEqual(expect.arrayContaining(['tsconfig.json', 'tsconfig.base.json']));
+    expect(buildStage.indexOf(copyTsconfig![0])).toBeLessThan(buildStage.indexOf('RUN node scripts/generate.mjs'));
+  });
+
+  it('runs no install script while fetching, and compiles native addons where the toolchain is', () => {
+    expect(dockerfile).toMatch(/^RUN pnpm fetch --ignore-scripts && rm -rf node_modules$/m);
+    const toolchainAt = dockerfile.indexOf('apt-get install -y --no-install-recommends python3 make g++');
+    expect(toolchainAt).toBeGreaterThan(dockerfile.indexOf(' AS manifests\n'));
+    expect(toolchainAt).toBeLessThan(dockerfile.indexOf(' AS build\n'));
+    expect(dockerfile).toMatch(/^FROM manifests AS prod-deps$/m);
+    const prodInstall = /pnpm install --prod[^\n]*/.exec(dockerfile)?.[0];
+    expect(prodInstall).not.toContain('--ignore-scripts');
   });
 
   it('keeps node_modules, dist, data and .git out of the build context', () => {
@@ -134,12 +171,58 @@ describe.each(['docker-compose.yml', 'docker-compose.scale.yml'])('%s', (file) =
     }
   });
 
-  it.runIf(hasCompose)('serves order, product and payment on 8000, 8001 and 8002 of the host, nothing else', () => {
+  it.runIf(hasCompose)('serves order, product and payment on 8000, 8001 and 8002 of 127.0.0.1 only, nothing else', () => {
     const published = Object.entries(composeConfig(file)).flatMap(([name, service]) =>
-      (service.ports ?? []).map((port) => [name, Number(port.published), Number(port.target)] as const),
+      (service.ports ?? []).map(portOf).map((port) => [name, port.host_ip, Number(port.published), Number(port.target)] as const),
     );
-    expect(published.map(([, host]) => host).sort()).toEqual([8000, 8001, 8002]);
-    for (const [name, host, container] of published) expect(container, name).toBe(host);
+    expect(published.map(([, , host]) => host).sort()).toEqual([8000, 8001, 8002]);
+    for (const [name, address, host, container] of published) {
+      expect(container, name).toBe(host);
+      expect(address, name).toBe('127.0.0.1');
+    }
+  });
+
+  it.runIf(hasCompose)('publishes on PUBLISH_ADDRESS and the ports npm start reads (ORDER_PORT, ...) when they are set', () => {
+    const env = { ...process.env, PUBLISH_ADDRESS: '0.0.0.0', ORDER_PORT: '9000', PRODUCT_PORT: '9001', PAYMENT_PORT: '9002' };
+    const result = spawnSync('docker-compose', ['-f', file, 'config'], { cwd: REPO_ROOT, encoding: 'utf8', env });
+    expect(result.status, result.stderr).toBe(0);
+    const services = (parse(result.stdout) as { services: Record<string, ComposeService> }).services;
+    const published = Object.values(services).flatMap((service) => (service.ports ?? []).map(portOf));
+    expect(published.map((port) => `${port.host_ip}:${port.published}:${port.target}`).sort()).toEqual([
+      '0.0.0.0:9000:8000',
+      '0.0.0.0:9001:8001',
+      '0.0.0.0:9002:8002',
+    ]);
+  });
+
+  it.runIf(hasCompose)('passes every setting a service reads through from the shell and .env, but the ones the file decides', () => {
+    // Decided by the compose file (or the image, for HOST): where a container listens and what it reaches.
+    const decided = ['HOST', 'PORT', 'DATABASE_URL', 'PRODUCT_SERVICE_URL', 'PAYMENT_SERVICE_URL'];
+    for (const [name, service, kind] of appServices(composeConfig(file))) {
+      const passed = Object.keys(service.environment ?? {});
+      for (const setting of SCHEMA_KEYS[kind].filter((key) => !decided.includes(key)))
+        expect(passed, `${name}: ${setting}`).toContain(setting);
+      expect(service.environment?.HOST, `${name}: HOST is the image's 0.0.0.0`).toBeUndefined();
+    }
+  });
+
+  it.runIf(hasCompose)('restarts a failing container a few times, then leaves it stopped (a bad setting does not loop forever)', () => {
+    for (const [name, service] of Object.entries(composeConfig(file))) expect(service.restart, name).toMatch(/^on-failure:[1-9]$/);
+  });
+
+  it.runIf(hasCompose)('keeps every database on a named volume', () => {
+    const services = composeConfig(file);
+    const namedVolumes = (service: ComposeService) =>
+      (service.volumes ?? [])
+        .map((v) => (typeof v === 'string' ? { source: v.split(':')[0]!, target: v.split(':')[1]! } : v))
+        .filter((v) => !v.source.startsWith('/') && !v.source.startsWith('.'))
+        .map((v) => v.target);
+    for (const [name, service] of appServices(services)) {
+      const url = service.environment?.DATABASE_URL ?? '';
+      if (url.startsWith('file:')) expect(namedVolumes(service), name).toContain(dirname(url.slice('file:'.length)));
+      else expect(url, name).toMatch(/^postgresql:\/\/[^@]+@postgres:5432\//);
+    }
+    if (services.postgres) expect(namedVolumes(services.postgres)).toContain('/var/lib/postgresql/data');
   });
 });
 
@@ -158,7 +241,7 @@ describe('docker-compose.scale.yml: PostgreSQL, replicas and load balancers', ()
       // The load balancer publishes the service's port and lists every replica in its nginx config.
       const balancer = services[`${kind}-lb`];
       expect(balancer?.image).toMatch(/^nginx:/);
-      expect(balancer?.ports?.map((p) => Number(p.published))).toEqual([SERVICE_PORTS[kind]]);
+      expect(balancer?.ports?.map((p) => Number(portOf(p).published))).toEqual([SERVICE_PORTS[kind]]);
       const mount = (balancer?.volumes ?? [])
         .map((v) => (typeof v === 'string' ? v.split(':')[0]! : v.source))
         .find((v) => v.endsWith('.conf'));

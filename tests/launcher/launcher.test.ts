@@ -73,7 +73,7 @@ describe('npm start', { timeout: 180_000 }, () => {
       run = await launch({ ports: { product: taken! } });
       expect(await run.exited).toEqual({ code: 1, signal: null });
 
-      expect(run.output()).toContain(`Port ${taken} is already in use`);
+      expect(run.output()).toContain(`Port ${taken} is already in use: stop what runs there, or set another PRODUCT_PORT.`);
       expect(run.output()).toContain('product exited (exit code 1) before it was listening');
       expect(run.servicePids().order).toBeUndefined();
       await expectNothingLeft(run, ['product']);

@@ -44,7 +44,7 @@ describe('the product service process', { timeout: 60_000 }, () => {
           DATABASE_URL: migratedDatabaseUrl('product'),
           PORT: String(first.port),
         }),
-      ).rejects.toThrow(/exited with 1[\s\S]*already in use/);
+      ).rejects.toThrow(/exited with 1[\s\S]*already in use: stop what runs there, or set another PORT\./);
     } finally {
       await first.stop();
     }
