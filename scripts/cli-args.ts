@@ -1,5 +1,6 @@
-// Command-line parsing for the workspace's scripts (token, bench): --help prints the usage, and a
-// wrong option or a stray argument prints what is wrong with the usage and exits 2, never a stack trace.
+// Command-line parsing for the workspace's scripts (token, bench): --help prints the usage, a wrong
+// option or a stray argument prints what is wrong with the usage; both exit 2 (no work was done, so a
+// script that calls them by mistake stops), never with a stack trace.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -9,7 +10,7 @@ export function parseCliArgs<O extends Options>(name: string, usage: string, opt
   const args = process.argv.slice(2);
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(`${usage.trimEnd()}\n`);
-    process.exit(0);
+    process.exit(2);
   }
   let parsed: ReturnType<typeof parseArgs<{ options: O; allowPositionals: true }>>;
   try {

@@ -12,10 +12,10 @@ function script(name: 'token' | 'bench', args: string[]) {
 }
 
 describe.each(['token', 'bench'] as const)('npm run %s', (name) => {
-  it('when asked for --help, then it prints the usage and exits 0', () => {
+  it('when asked for --help, then it prints the usage and exits 2', () => {
     const result = script(name, ['--help']);
 
-    expect(result.status).toBe(0);
+    expect(result.status).toBe(2);
     expect(result.stdout).toMatch(new RegExp(`^usage: npm run ${name} -- `));
     expect(result.stderr).toBe('');
   });
