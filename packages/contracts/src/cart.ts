@@ -15,11 +15,13 @@ const cartQuantity = z
   .max(CART_MAX_QUANTITY, `must be at most ${CART_MAX_QUANTITY}`);
 
 /** `POST /api/cart/items/`: the same product again adds to its line. */
-export const cartItemCreateBody = z.strictObject({ product_id: productId, quantity: cartQuantity }, expected('a JSON object'));
+export const cartItemCreateBody = z
+  .strictObject({ product_id: productId, quantity: cartQuantity }, expected('a JSON object'))
+  .meta({ id: 'CartItemCreate' });
 export type CartItemCreate = z.infer<typeof cartItemCreateBody>;
 
 /** `PUT /api/cart/items/{item_id}/`: the line's new quantity (DELETE removes it). */
-export const cartItemUpdateBody = z.strictObject({ quantity: cartQuantity }, expected('a JSON object'));
+export const cartItemUpdateBody = z.strictObject({ quantity: cartQuantity }, expected('a JSON object')).meta({ id: 'CartItemUpdate' });
 export type CartItemUpdate = z.infer<typeof cartItemUpdateBody>;
 
 /** `POST /api/cart/checkout/`: no body, `{}`, or a name and a shipping address for the order. */
@@ -33,7 +35,8 @@ export const cartCheckoutBody = z
     },
     expected('a JSON object'),
   )
-  .optional();
+  .optional()
+  .meta({ id: 'CartCheckout' });
 export type CartCheckout = z.infer<typeof cartCheckoutBody>;
 
 export const cartItemJson = z.object({
@@ -48,11 +51,13 @@ export const cartItemJson = z.object({
 export type CartItemJson = z.infer<typeof cartItemJson>;
 
 /** The cart with current prices and stock, read from the product service when it is answered. */
-export const cartJson = z.object({
-  items: z.array(cartItemJson).meta({ description: 'oldest line first' }),
-  total_amount: amountJson.meta({ description: 'Σ line_total of the lines whose product exists' }),
-  updated_at: timestampJson.nullable().meta({ description: 'when its lines last changed; null for a customer who never had one' }),
-});
+export const cartJson = z
+  .object({
+    items: z.array(cartItemJson).meta({ description: 'oldest line first' }),
+    total_amount: amountJson.meta({ description: 'Σ line_total of the lines whose product exists' }),
+    updated_at: timestampJson.nullable().meta({ description: 'when its lines last changed; null for a customer who never had one' }),
+  })
+  .meta({ id: 'Cart' });
 export type CartJson = z.infer<typeof cartJson>;
 
 export const CART_CHANGE_KINDS = ['removed', 'lowered'] as const;
@@ -70,10 +75,12 @@ export const cartChangeJson = z.object({
 export type CartChangeJson = z.infer<typeof cartChangeJson>;
 
 /** 409 `cart_changed`: no order was placed; the cart was fixed, and here is what changed and the cart as it now is. */
-export const cartChangedJson = z.object({
-  error: z.string(),
-  code: z.literal('cart_changed'),
-  changes: z.array(cartChangeJson),
-  cart: cartJson,
-});
+export const cartChangedJson = z
+  .object({
+    error: z.string(),
+    code: z.literal('cart_changed'),
+    changes: z.array(cartChangeJson),
+    cart: cartJson,
+  })
+  .meta({ id: 'CartChanged' });
 export type CartChangedJson = z.infer<typeof cartChangedJson>;

@@ -104,7 +104,8 @@ export const orderCreateBody = z
         ctx.addIssue({ code: 'custom', path: ['items'], message: `the quantities of product ${id} add up to more than ${MAX_QUANTITY}` });
       }
     }
-  });
+  })
+  .meta({ id: 'OrderCreate' });
 export type OrderCreate = z.infer<typeof orderCreateBody>;
 
 /** The requested lines of an order body as given, one per entry (not merged). */
@@ -130,24 +131,26 @@ export const orderStatusChangeJson = z.object({
 });
 export type OrderStatusChangeJson = z.infer<typeof orderStatusChangeJson>;
 
-export const orderJson = z.object({
-  id: uuidJson,
-  customer_name: z.string(),
-  user_id: z.string().nullable(),
-  items: z.array(orderItemJson),
-  total_amount: amountJson.nullable().meta({ description: 'null only for an order cancelled before every price was known' }),
-  status: z.enum(ORDER_STATUSES),
-  cancellation_reason: z.string().nullable(),
-  payment_status: z.enum(['COMPLETED', 'FAILED', 'REFUNDED']).nullable(),
-  created_at: timestampJson,
-  updated_at: timestampJson,
-  status_history: z.array(orderStatusChangeJson),
-  shipping_address: shippingAddressJson.nullable().meta({ description: 'null when the order was placed without one' }),
-});
+export const orderJson = z
+  .object({
+    id: uuidJson,
+    customer_name: z.string(),
+    user_id: z.string().nullable(),
+    items: z.array(orderItemJson),
+    total_amount: amountJson.nullable().meta({ description: 'null only for an order cancelled before every price was known' }),
+    status: z.enum(ORDER_STATUSES),
+    cancellation_reason: z.string().nullable(),
+    payment_status: z.enum(['COMPLETED', 'FAILED', 'REFUNDED']).nullable(),
+    created_at: timestampJson,
+    updated_at: timestampJson,
+    status_history: z.array(orderStatusChangeJson),
+    shipping_address: shippingAddressJson.nullable().meta({ description: 'null when the order was placed without one' }),
+  })
+  .meta({ id: 'Order' });
 export type OrderJson = z.infer<typeof orderJson>;
 
 /** A create-order answer that is not 201: the order as recorded, and why it was not completed. */
-export const orderOutcomeJson = orderJson.extend({ error: z.string(), code: z.string() });
+export const orderOutcomeJson = orderJson.extend({ error: z.string(), code: z.string() }).meta({ id: 'OrderOutcome' });
 export type OrderOutcomeJson = z.infer<typeof orderOutcomeJson>;
 
 /** `GET /api/orders/`: a page of orders, newest first, optionally of one status. */
@@ -166,7 +169,8 @@ export const orderCancelBody = z
     },
     expected('a JSON object'),
   )
-  .optional();
+  .optional()
+  .meta({ id: 'OrderCancel' });
 export type OrderCancel = z.infer<typeof orderCancelBody>;
 
 /** The statuses an admin may set by hand: an order ships, then it is delivered. */
@@ -198,16 +202,19 @@ export const orderStatusBody = z
     for (const field of ['carrier', 'tracking_number'] as const) {
       if (body[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'is only taken with "status": "SHIPPED"' });
     }
-  });
+  })
+  .meta({ id: 'OrderStatusUpdate' });
 export type OrderStatusUpdate = z.infer<typeof orderStatusBody>;
 
 /** `GET /api/orders/{id}/tracking/`: where the order is and where it goes. */
-export const orderTrackingJson = z.object({
-  order_id: uuidJson,
-  status: z.enum(ORDER_STATUSES),
-  carrier: z.string().nullable(),
-  tracking_number: z.string().nullable(),
-  shipping_address: shippingAddressJson.nullable(),
-  history: z.array(orderStatusChangeJson).meta({ description: 'the status history, oldest first' }),
-});
+export const orderTrackingJson = z
+  .object({
+    order_id: uuidJson,
+    status: z.enum(ORDER_STATUSES),
+    carrier: z.string().nullable(),
+    tracking_number: z.string().nullable(),
+    shipping_address: shippingAddressJson.nullable(),
+    history: z.array(orderStatusChangeJson).meta({ description: 'the status history, oldest first' }),
+  })
+  .meta({ id: 'OrderTracking' });
 export type OrderTrackingJson = z.infer<typeof orderTrackingJson>;

@@ -28,10 +28,9 @@ export { isWriteConflict } from './db/write-conflict.js';
 export * from './errors.js';
 export type { ReadinessReport, ReadyChecks } from './http/common-routes.js';
 export { createServiceApp, type ServiceApi, type ServiceAppOptions } from './http/create-app.js';
-export { errorHandler, toAppError } from './http/error-handler.js';
+export { databaseUnavailable, errorHandler, toAppError } from './http/error-handler.js';
 export { assertIntegerLiterals, keysWithNonIntegerLiterals } from './http/integer-literals.js';
 export { type Counter, ServiceMetrics } from './http/metrics.js';
-export { type ApiSpec, apiSpecRoutes, buildOpenApi, type OperationSpec, type ParameterSpec, type PathsSpec } from './http/openapi.js';
 export { type ApiInfo, exampleProblems } from './http/openapi-document.js';
 export { type Pagination, paginationQuery, setPaginationHeaders } from './http/pagination.js';
 export {

@@ -38,7 +38,11 @@ describe('openApiRoutes', () => {
 
 describe('documentProblems', () => {
   const answer = { description: 'ok', headers: { 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' } } };
-  const shared = Object.fromEntries(['400', '401', '405', '429', '500'].map((status) => [status, answer]));
+  const shared = {
+    ...Object.fromEntries(['400', '401', '405', '429', '500'].map((status) => [status, answer])),
+    503: { $ref: '#/components/responses/DatabaseUnavailable' },
+  };
+  const unavailable = (example: object) => ({ ...answer, content: { 'application/json': { example } } });
   const documentWith = (header: object, responses: object = {}, schemas: object = {}) => ({
     paths: {
       '/api/items/': {
@@ -50,7 +54,11 @@ describe('documentProblems', () => {
         },
       },
     },
-    components: { parameters: { RequestId: { name: 'X-Request-Id', in: 'header', schema: { type: 'string' } } }, schemas },
+    components: {
+      parameters: { RequestId: { name: 'X-Request-Id', in: 'header', schema: { type: 'string' } } },
+      responses: { DatabaseUnavailable: unavailable({ error: 'The database is busy', code: 'database_unavailable' }) },
+      schemas,
+    },
   });
 
   it('when a request header has no example or default, then nothing is wrong', () => {
@@ -78,6 +86,16 @@ describe('documentProblems', () => {
       'POST /api/items/ 408: no X-Request-Id header',
       'POST /api/items/ 408: says it has no X-Request-Id',
     ]);
+  });
+
+  it('when a route’s own 503 (a neighbour down) does not name database_unavailable, or there is no 503, then that is named', () => {
+    const header = { name: 'A', in: 'header' };
+    const own = unavailable({ error: 'Payment service unavailable', code: 'payment_service_unavailable' });
+    const withoutAny = documentWith(header);
+    delete (withoutAny.paths['/api/items/'].post.responses as Record<string, unknown>)['503'];
+
+    expect(documentProblems(documentWith(header, { 503: own }))).toEqual(['POST /api/items/ 503: no database_unavailable example']);
+    expect(documentProblems(withoutAny)).toEqual(['POST /api/items/: no 503 answer']);
   });
 
   it('when a list is a component schema (Swagger UI shows array<any>), then that is named', () => {

@@ -89,7 +89,7 @@ type Json = Record<string, unknown>;
 /**
  * What a document lacks that this project's documents must have: an operationId (unique), a
  * `security`, the X-Request-Id parameter, the shared answers (405 and 500; on /api routes also 400,
- * 401 and 429), an X-Request-Id header on every answer (the HTTP server's own 408 and 431 too) and
+ * 401, 429 and 503, whose examples include database_unavailable), an X-Request-Id header on every answer (the HTTP server's own 408 and 431 too) and
  * an example for every body; and no `$schema` anywhere. What it must not have: a request header
  * with an example or a default (Swagger UI's Try it out would send that value with every try: one
  * Idempotency-Key for every order), and a list as a component schema (Swagger UI shows a component
@@ -132,8 +132,12 @@ export function documentProblems(document: Json): string[] {
         if (media.example === undefined && media.examples === undefined) problems.push(`${where} request body ${type}: no example`);
       }
       const responses = (op.responses ?? {}) as Record<string, Json>;
-      const shared = path.startsWith('/api/') ? ['400', '401', '405', '429', '500'] : ['405', '500'];
+      const shared = path.startsWith('/api/') ? ['400', '401', '405', '429', '500', '503'] : ['405', '500'];
       for (const status of shared) if (!responses[status]) problems.push(`${where}: no ${status} answer`);
+      // A route's own 503 (a neighbour down) replaces the shared one, so it must name database_unavailable too.
+      if (path.startsWith('/api/') && responses['503'] && !JSON.stringify(resolve(responses['503'])).includes('"database_unavailable"')) {
+        problems.push(`${where} 503: no database_unavailable example`);
+      }
       for (const [status, raw] of Object.entries(responses)) {
         const response = resolve(raw);
         const headers = (response.headers ?? {}) as Json;

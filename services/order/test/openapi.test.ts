@@ -1,5 +1,5 @@
 import { describeOpenApiDocument } from '@order-system/testing';
-import { orderApi, orderOpenApi } from '../src/openapi.js';
+import { orderApi } from '../src/app.js';
 import { createTestOrderApp } from './order-app.js';
 
-describeOpenApiDocument({ service: 'order', api: orderApi, document: orderOpenApi, createApp: () => createTestOrderApp() });
+describeOpenApiDocument({ service: 'order', createApp: () => createTestOrderApp(), routes: (deps) => orderApi(deps).routes });

@@ -66,7 +66,7 @@ function handlersOf(spec: AnyRouteSpec): RequestHandler[] {
       ctx: requestContext(req),
     };
     if (integers) assertIntegerLiterals(req, integers);
-    if (spec.body) input.body = parseOrThrow(spec.body.schema, req.body);
+    if (spec.body) input.body = spec.body.parse ? spec.body.parse(req.body) : parseOrThrow(spec.body.schema, req.body);
     if (spec.query) input.query = parseOrThrow(spec.query, req.query);
     await spec.handler(input, req, res);
   };

@@ -40,7 +40,7 @@ export interface ServiceAppOptions {
   readiness: () => Promise<ReadinessReport>;
   /** The service's routes; its OpenAPI document, served at /openapi.json and rendered by Swagger UI at /docs, is generated from them. */
   api?: ServiceApi;
-  /** A service whose routes are not route specs yet: its router, and its document built from a table (buildOpenApi). */
+  /** Plain Express routes, and the document that describes them (tests of the skeleton itself; services pass `api`). */
   routes?: Router;
   openapi?: object;
   /** CORS origins and the general rate limit, from the service's configuration (none and off when absent). */

@@ -60,15 +60,16 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof URIError) return new AppError(400, 'bad_request', 'The URL is not validly percent-encoded');
   const fault = clientFault(err);
   if (fault) return new AppError(fault.status, 'bad_request', fault.message);
-  // Every connection busy or stalled (after a pause of the process or the database): nothing was done, retry.
-  if (isDatabaseUnavailable(err)) {
-    return new AppError(503, 'database_unavailable', 'The database is busy or unreachable; retry shortly', {
-      headers: { 'Retry-After': '1' },
-      cause: err,
-    });
-  }
+  if (isDatabaseUnavailable(err)) return databaseUnavailable(err);
   return new InternalError(err);
 }
+
+/** Every connection busy or stalled (after a pause of the process or the database): nothing was done, retry. */
+export const databaseUnavailable = (cause?: unknown): AppError =>
+  new AppError(503, 'database_unavailable', 'The database is busy or unreachable; retry shortly', {
+    headers: { 'Retry-After': '1' },
+    cause,
+  });
 
 export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
   if (res.headersSent) {

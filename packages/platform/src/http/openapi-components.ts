@@ -6,6 +6,7 @@
 
 import { z } from 'zod';
 import { ForbiddenError, InternalError, MethodNotAllowedError, UnauthorizedError } from '../errors.js';
+import { databaseUnavailable } from './error-handler.js';
 import { rateLimited } from './rate-limit.js';
 
 /** Every error, the one `Error` schema of every document. */
@@ -141,6 +142,12 @@ export const COMPONENT_RESPONSES = {
     'Too many or too large request headers; answered by the HTTP server itself, before any route, with ' +
       '`Connection: close` and a new X-Request-Id',
     { error: 'The request headers are too large', code: 'headers_too_large' },
+  ),
+  DatabaseUnavailable: errorResponse(
+    'database_unavailable: the database gave no connection in time (every connection busy, or stalled after a pause), ' +
+      'where the route needs it; nothing was done, try again after `Retry-After`',
+    databaseUnavailable().toJSON(),
+    ['Retry-After'],
   ),
   InternalError: errorResponse(
     'An unexpected failure; the details are only in the logs, under the request id',

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type ApiSpec, buildOpenApi } from './openapi.js';
 import { exampleProblems, openApiDocument } from './openapi-document.js';
 import { type AnyRouteSpec, route } from './route-spec.js';
 
@@ -77,11 +76,23 @@ describe('openApiDocument', () => {
     const { paths } = doc();
     const statuses = (method: string, path: string) => Object.keys(paths[path]?.[method]?.responses ?? {});
 
-    expect(statuses('get', '/api/items/')).toEqual(['200', '400', '401', '405', '408', '429', '431', '500']);
-    expect(statuses('post', '/api/items/')).toEqual(['201', '400', '401', '403', '405', '408', '413', '415', '429', '431', '500']);
+    expect(statuses('get', '/api/items/')).toEqual(['200', '400', '401', '405', '408', '429', '431', '500', '503']);
+    expect(statuses('post', '/api/items/')).toEqual(['201', '400', '401', '403', '405', '408', '413', '415', '429', '431', '500', '503']);
     expect(statuses('get', '/health')).toEqual(['200', '405', '408', '431', '500']);
     expect(paths['/api/items/']?.post?.responses['401']).toEqual({ $ref: '#/components/responses/Unauthorized' });
     expect(paths['/api/items/']?.get?.responses['401']).toEqual({ $ref: '#/components/responses/InvalidAuthorization' });
+    expect(paths['/api/items/']?.get?.responses['503']).toEqual({ $ref: '#/components/responses/DatabaseUnavailable' });
+  });
+
+  it('keeps a route’s own answer where a shared one has the same status (a 503 of its own)', () => {
+    const list = routes();
+    (list[0] as AnyRouteSpec).responses[503] = {
+      description: 'a neighbour is down',
+      schema: 'Error',
+      example: { error: 'Neighbour unavailable', code: 'neighbour_unavailable' },
+    };
+
+    expect(doc(list).paths['/api/items/']?.get?.responses['503']).toMatchObject({ description: 'a neighbour is down' });
   });
 
   it('names the schemas that carry an id as components, writes lists inline, and drops components nothing uses', () => {
@@ -157,53 +168,5 @@ describe('exampleProblems', () => {
       expect.stringMatching(/^POST \/api\/items\/ request body example: not accepted/),
       'POST /api/items/ 201: no example',
     ]);
-  });
-});
-
-describe('buildOpenApi (a table of operations, for a service not on route specs yet)', () => {
-  const plain = z.object({ id: z.number().int(), name: z.string() });
-  const table: ApiSpec = {
-    service: 'demo',
-    title: 'Demo service',
-    description: 'A demo',
-    port: 8009,
-    ready: { checks: ['database'] },
-    schemas: { Thing: plain, ThingList: z.array(plain) },
-    paths: {
-      '/api/things/': {
-        post: {
-          operationId: 'createThing',
-          summary: 'Create',
-          access: { roles: 'customer or admin' },
-          headers: { 'Idempotency-Key': { description: 'Makes a retry safe', schema: { type: 'string' }, example: 'key-1' } },
-          responses: { 201: { description: 'created', schema: plain, example: { id: 1, name: 'a' } } },
-        },
-        get: {
-          operationId: 'listThings',
-          summary: 'List',
-          access: { public: true },
-          responses: { 200: { description: 'things', schema: z.array(plain), example: [] } },
-        },
-      },
-    },
-  };
-
-  it('names the table’s schemas, writes its lists inline, and moves a header’s example into its description', () => {
-    const { paths, components } = buildOpenApi(table) as unknown as Doc;
-
-    expect(Object.keys(components.schemas ?? {})).toContain('Thing');
-    expect(Object.keys(components.schemas ?? {})).not.toContain('ThingList');
-    expect(paths['/api/things/']?.get?.responses['200']).toMatchObject({
-      content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Thing' } } } },
-    });
-    expect(paths['/api/things/']?.post?.parameters?.[0]).toEqual({
-      name: 'Idempotency-Key',
-      in: 'header',
-      required: false,
-      description: 'Makes a retry safe (e.g. `key-1`)',
-      schema: { type: 'string' },
-    });
-    expect(paths['/api/things/']?.post?.description).toBe('Requires a bearer token with the role customer or admin.');
-    expect(Object.keys(paths)).toEqual(['/api/things/', '/health', '/ready', '/metrics', '/openapi.json', '/docs']);
   });
 });

@@ -136,13 +136,16 @@ function security(access: Access): Record<string, string[]>[] {
  * is too slow or has too many headers (408, 431, from the HTTP server) and a failure (500); every
  * route but the probes (/health, /ready, /metrics): a rate limit, when configured (429). The /api
  * routes also: unknown query parameters (400), a bad Authorization header, also where a token is
- * optional (401), a missing role (403), and on writes a body too large or not JSON (413, 415).
+ * optional (401), a missing role (403), on writes a body too large or not JSON (413, 415), and a
+ * database that gives no connection in time (503 `database_unavailable`; a route that answers 503
+ * itself lists it among its own).
  */
 function commonResponses(spec: AnyRouteSpec): Record<number, string> {
   const common: Record<number, string> = { 405: 'MethodNotAllowed', 408: 'RequestTimeout', 431: 'HeadersTooLarge', 500: 'InternalError' };
   if (!PROBE_PATHS.has(spec.path)) common[429] = 'TooManyRequests';
   if (!isApiPath(spec.path)) return common;
   common[400] = 'BadRequest';
+  common[503] = 'DatabaseUnavailable';
   common[401] = 'roles' in spec.access ? 'Unauthorized' : 'InvalidAuthorization';
   if ('roles' in spec.access) common[403] = 'Forbidden';
   if (WRITES.has(spec.method)) {

@@ -72,6 +72,12 @@ export interface BodySpec<S extends z.ZodType> {
    * refused, checked on the raw body before parsing (JSON.parse would turn `1.0` into 1).
    */
   integerFields?: readonly string[];
+  /**
+   * How the route reads the body when its refusals say more than the schema can (a sentence of the
+   * contract's own for a missing field): parses it as `schema` would, or throws a 400. `schema` stays
+   * what the document shows.
+   */
+  parse?: (body: unknown) => z.output<S>;
 }
 
 type ParamsShape = Record<string, PathParam<unknown>>;
@@ -146,15 +152,17 @@ export type AnyRouteSpec = RouteSpec<any, any, any>;
  * What the platform does for each route, in this order: `access.roles` → requireRole (401/403; the
  * token itself was verified once, before the rate limiter); `attempts` (login limits); unknown or
  * repeated query parameters → 400 on /api/ paths; then the path parameters are parsed (`parse`, never
- * a 400), `body.integerFields` checked on the raw body, `body.schema` and `query` parsed (400 with
- * details), and the handler called with `{ params, query, body, auth, ctx }`. Other methods of the
- * path answer 405 with Allow, OPTIONS 204. Literal segments win over parameters whatever the order of
- * the list. The document gets the shared answers (400/401/403/405/408/413/415/429/431/500) by path,
- * method and access; a zod schema named with `.meta({ id })` becomes a component; a list is written
- * inline (`z.array(orderJson)`), never as a component. Moving a service from a table of operations
- * (`buildOpenApi(ApiSpec)`) onto routes: one `route()` per operation of the table beside its handler,
- * pass `api` instead of `routes`/`openapi` to createServiceApp, drop the router's `authenticate` (the
- * app does it), and give the OpenAPI suite `routes: (deps) => ...` instead of `api`/`document`.
+ * a 400), `body.integerFields` checked on the raw body, the body (`body.parse`, else `body.schema`)
+ * and `query` parsed (400 with details), and the handler called with `{ params, query, body, auth,
+ * ctx }`. Other methods of the path answer 405 with Allow, OPTIONS 204. Literal segments win over
+ * parameters whatever the order of the list (`/api/orders/events` before `/api/orders/{id}`).
+ *
+ * The document gets the shared answers (400/401/403/405/408/413/415/429/431/500, and 503
+ * `database_unavailable` on /api/ paths) by path, method and access; a route's own answer of the same
+ * status replaces the shared one, so a route's own 503 lists `databaseUnavailable()` among its
+ * examples. A zod schema named with `.meta({ id })` becomes a component; a list is written inline
+ * (`z.array(orderJson)`), never as a component. A streaming answer (Server-Sent Events) is a handler
+ * that writes to `res` itself and returns; its response names its `contentType`.
  */
 export function route<
   P extends ParamsShape = Record<never, never>,

@@ -6,7 +6,14 @@ import {
   paymentJson,
   paymentListQuery,
 } from '@order-system/contracts';
-import { type AnyRouteSpec, type PathParam, type ResponseSpec, route, setPaginationHeaders } from '@order-system/platform';
+import {
+  type AnyRouteSpec,
+  databaseUnavailable,
+  type PathParam,
+  type ResponseSpec,
+  route,
+  setPaginationHeaders,
+} from '@order-system/platform';
 import { z } from 'zod';
 import { toPaymentJson } from './payment.mapper.js';
 import type { PaymentsService } from './payments.service.js';
@@ -108,10 +115,18 @@ export function paymentsRoutes(payments: PaymentsService): AnyRouteSpec[] {
           },
         },
         503: {
-          description: 'payment_processor_unavailable (the PAYMENT_FAILURE_RATE fault); nothing was stored',
+          description:
+            'payment_processor_unavailable (the PAYMENT_FAILURE_RATE fault), or database_unavailable (the database gave no ' +
+            'connection in time); nothing was stored, try again after `Retry-After`',
           schema: 'Error',
           headers: ['Retry-After'],
-          example: { error: 'Payment processor unavailable', code: 'payment_processor_unavailable' },
+          examples: {
+            payment_processor_unavailable: {
+              summary: 'the PAYMENT_FAILURE_RATE fault',
+              value: { error: 'Payment processor unavailable', code: 'payment_processor_unavailable' },
+            },
+            database_unavailable: { summary: 'the database gave no connection in time', value: databaseUnavailable().toJSON() },
+          },
         },
       },
       handler: async ({ body, ctx }, _req, res) => {
