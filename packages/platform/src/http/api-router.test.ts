@@ -3,9 +3,11 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createTokenService } from '../auth/tokens.js';
+import { ValidationError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { createServiceApp } from './create-app.js';
 import { type AnyRouteSpec, route } from './route-spec.js';
+import { parseOrThrow } from './validate.js';
 
 const idParam = { description: 'id', schema: { type: 'integer' }, example: 1, parse: (v: string) => (/^\d+$/.test(v) ? Number(v) : null) };
 const body = z.strictObject({ count: z.number().int() });
@@ -35,6 +37,25 @@ const routes: AnyRouteSpec[] = [
     handler: ({ body, auth }, _req, res) => {
       seen.push(body);
       res.status(201).json({ count: body.count, by: auth?.sub });
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/things/',
+    operationId: 'createThing',
+    summary: 'A body read by a parse of its own: a missing count has a sentence of its own',
+    access: { public: true },
+    body: {
+      schema: body,
+      parse: (value) => {
+        if ((value as { count?: unknown } | undefined)?.count === undefined)
+          throw new ValidationError({ count: ['is required'] }, 'count required');
+        return parseOrThrow(body, value);
+      },
+    },
+    responses: { 201: { description: 'ok' } },
+    handler: ({ body }, _req, res) => {
+      res.status(201).json(body);
     },
   }),
   route({
@@ -97,6 +118,17 @@ describe('routes declared by specs', () => {
     expect([wrong.status, float.status, unknown.status]).toEqual([400, 400, 400]);
     expect(float.body.details).toEqual({ count: ['must be an integer, written without a decimal point or exponent'] });
     expect(seen.length).toBe(before);
+  });
+
+  it('when the body has a parse of its own, then its refusal is the answer, and what it parses reaches the handler', async () => {
+    const missing = await request(app).post('/api/things/').send({});
+    const wrong = await request(app).post('/api/things/').send({ count: 'x' });
+    const ok = await request(app).post('/api/things/').send({ count: 3 });
+
+    expect(missing.status).toBe(400);
+    expect(missing.body).toEqual({ error: 'count required', code: 'validation_failed', details: { count: ['is required'] } });
+    expect([wrong.status, wrong.body.error]).toEqual([400, 'Validation failed']);
+    expect([ok.status, ok.body]).toEqual([201, { count: 3 }]);
   });
 
   it('when a query parameter is unknown or repeated, then 400; a known one reaches the handler parsed', async () => {
