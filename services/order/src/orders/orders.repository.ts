@@ -149,11 +149,12 @@ export class OrdersRepository {
     return rows.map((row) => row.id);
   }
 
-  /** CANCELLED orders changed after `after`, oldest change first: a page of (id, updated_at). */
-  findCancelledSince(after: Date, limit: number): Promise<{ id: string; updatedAt: Date }[]> {
+  /** CANCELLED orders changed after `after`, oldest change first (then by id): a page of (id, updated_at). */
+  findCancelledSince(after: Date, limit: number, offset = 0): Promise<{ id: string; updatedAt: Date }[]> {
     return this.prisma.order.findMany({
       where: { status: 'CANCELLED', updatedAt: { gt: after } },
       orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
+      skip: offset,
       take: limit,
       select: { id: true, updatedAt: true },
     });
