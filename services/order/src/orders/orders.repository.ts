@@ -103,7 +103,9 @@ export class OrdersRepository {
       ...(filter.userId === undefined ? {} : { userId: filter.userId }),
       ...(filter.status === undefined ? {} : { status: filter.status }),
     };
-    // One transaction, so the page and the total describe the same moment.
+    // One transaction: on SQLite the page and the total describe the same moment; on PostgreSQL (read
+    // committed) an order written between the two statements may be counted and not listed, or listed
+    // and not counted: X-Total-Count is a count, not a promise about the pages.
     const [rows, total] = await this.prisma.$transaction([
       this.prisma.order.findMany({
         where,
