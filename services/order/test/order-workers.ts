@@ -4,7 +4,7 @@ import { migratedDatabaseUrl } from '@order-system/testing';
 import { ORDER_DATABASE } from '../src/database.js';
 import { Prisma, type PrismaClient } from '../src/generated/prisma/client.js';
 import { OrderCompensation } from '../src/orders/compensation/order-compensation.js';
-import { databaseClock, processClock } from '../src/orders/concurrency/lease-clock.js';
+import { databaseClock, type LeaseClock, processClock } from '../src/orders/concurrency/lease-clock.js';
 import { OrderLeases } from '../src/orders/concurrency/order-leases.js';
 import { OrderLeasesRepository } from '../src/orders/concurrency/order-leases.repository.js';
 import type { Order } from '../src/orders/domain/order.js';
@@ -26,6 +26,7 @@ export const ctx = (): RequestContext => ({ requestId: randomUUID(), log: logger
  */
 export interface Workers {
   prisma: PrismaClient;
+  clock: LeaseClock;
   orders: OrdersRepository;
   leaseRows: OrderLeasesRepository;
   leases: OrderLeases;
@@ -58,6 +59,7 @@ export async function startWorkers(options: { ttlMs?: number; graceMs?: number }
   const counter = new ServiceMetrics().counter('orders_total', 'orders', ['status', 'code']);
   return {
     prisma,
+    clock,
     orders,
     leaseRows,
     leases,

@@ -173,22 +173,61 @@ describe('placing an order: the reservation', () => {
 });
 
 describe('placing an order: the charge', () => {
-  it.each([
-    ['answered FAILED', async (orderId: string) => payment(orderId, TOTAL, 'FAILED'), 'FAILED', 'payment_failed'],
-    ['answered VOIDED (sealed before)', async (orderId: string) => payment(orderId, TOTAL, 'VOIDED'), 'NOT_CHARGED', 'payment_failed'],
-  ] as const)('when the charge is %s, then CANCELLED, stock voided', async (_case, answer, paymentState, code) => {
+  it('when the charge is answered VOIDED (sealed before), then CANCELLED NOT_CHARGED, stock voided', async () => {
     script(() => {
-      w.payments.onCharge = answer;
+      w.payments.onCharge = async (orderId) => payment(orderId, TOTAL, 'VOIDED');
     });
     await expectOutcome({
       kind: 'cancelled',
       status: 'CANCELLED',
       reservation: 'RELEASED',
-      payment: paymentState,
-      code,
+      payment: 'NOT_CHARGED',
+      code: 'payment_failed',
       stockVoided: true,
       charged: true,
     });
+  });
+
+  it('when the charge is declined (FAILED), then the payment is voided before "not charged" (a FAILED payment can be processed again), CANCELLED FAILED', async () => {
+    script(() => {
+      w.payments.onCharge = async (orderId) => payment(orderId, TOTAL, 'FAILED');
+      w.payments.onFind = async (orderId) => payment(orderId, TOTAL, 'FAILED');
+    });
+    const voids = w.payments.voided.length;
+    const order = await expectOutcome({
+      kind: 'cancelled',
+      status: 'CANCELLED',
+      reservation: 'RELEASED',
+      payment: 'FAILED',
+      code: 'payment_failed',
+      stockVoided: true,
+      charged: true,
+    });
+    expect(w.payments.voided.slice(voids)).toEqual([order.id]);
+  });
+
+  it('when a declined charge was charged after all by the time it is sealed (an earlier attempt landed), then PAID', async () => {
+    script(() => {
+      w.payments.onCharge = async (orderId) => payment(orderId, TOTAL, 'FAILED');
+      w.payments.onFind = async (orderId) => payment(orderId, TOTAL, 'FAILED');
+      w.payments.onVoid = async (orderId) => ({ kind: 'charged', payment: payment(orderId, TOTAL, 'COMPLETED') });
+    });
+    await expectOutcome({ kind: 'paid', status: 'PAID', reservation: 'ACTIVE', payment: 'COMPLETED', stockVoided: false, charged: true });
+  });
+
+  it('when the charge timed out and was then refused (the first attempt may still land), then it is looked up and voided before "not charged"', async () => {
+    script(() => chargeFails(attempt.timeout, attempt.http(400, { code: 'validation_failed' })));
+    const voids = w.payments.voided.length;
+    const order = await expectOutcome({
+      kind: 'cancelled',
+      status: 'CANCELLED',
+      reservation: 'RELEASED',
+      payment: 'NOT_CHARGED',
+      code: 'payment_failed',
+      stockVoided: true,
+      charged: true,
+    });
+    expect(w.payments.voided.slice(voids)).toEqual([order.id]);
   });
 
   it.each([

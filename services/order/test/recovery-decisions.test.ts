@@ -210,16 +210,16 @@ describe('reconciliation: a COMPLETED payment of a CANCELLED order is refunded, 
       .$executeRaw`UPDATE "orders" SET "cancellation_reason" = 'Order interrupted before payment; not charged', "failure_code" = 'order_interrupted' WHERE "id" = ${order.id}`;
     return order;
   }
-  const listed = (orderId: string, status = 'COMPLETED' as const) => ({
+  const listed = (orderId: string, status: 'COMPLETED' | 'REFUNDED' = 'COMPLETED', at = new Date()) => ({
     ...payment(orderId, TOTAL, status),
-    updated_at: new Date().toISOString(),
+    updated_at: at.toISOString(),
   });
 
   it('when the payment service lists a completed payment whose order is cancelled, then it is refunded and recorded truthfully', async () => {
     reset();
     const order = await cancelledNotCharged();
     const paid = await w.orderIn({ status: 'PAID', reservation_state: 'ACTIVE', payment_state: 'COMPLETED', total_cents: TOTAL });
-    w.payments.onList = async (query) => (query.status === 'COMPLETED' && !query.orderIds ? [listed(order.id), listed(paid.id)] : []);
+    w.payments.onList = async (query) => (!query.orderIds ? [listed(order.id), listed(paid.id)] : []);
     w.payments.onRefund = async (orderId) => ({ kind: 'refunded', payment: payment(orderId, TOTAL, 'REFUNDED') });
     const refunds = w.payments.refunded.length;
 
@@ -252,11 +252,69 @@ describe('reconciliation: a COMPLETED payment of a CANCELLED order is refunded, 
     const order = await cancelledNotCharged();
     const token = randomUUID();
     expect(await w.leaseRows.take(order.id, token, 'cancel', 60_000)).toBe(true);
-    w.payments.onList = async (query) => (query.status === 'COMPLETED' && !query.orderIds ? [listed(order.id)] : []);
+    w.payments.onList = async (query) => (!query.orderIds ? [listed(order.id)] : []);
     w.payments.onRefund = async (orderId) => ({ kind: 'refunded', payment: payment(orderId, TOTAL, 'REFUNDED') });
 
     expect((await w.reconciliation.runOnce()).refunded).toBe(0);
     await w.leaseRows.release(order.id, token);
+    expect((await w.reconciliation.runOnce()).refunded).toBe(1);
+    expect((await w.orders.findById(order.id))?.paymentState).toBe('REFUNDED');
+  });
+
+  it('when the refund of a late charge cannot be made, then the refund is left owed, and the reason is true already', async () => {
+    reset();
+    const order = await cancelledNotCharged();
+    w.payments.onList = async (query) => (!query.orderIds ? [listed(order.id)] : []);
+    w.payments.onRefund = async () => {
+      throw failed('payment', attempt.unreachable);
+    };
+
+    await w.reconciliation.runOnce();
+
+    const after = await w.orders.findById(order.id);
+    expect(after).toMatchObject({
+      paymentState: 'REFUND_PENDING',
+      cancellationReason: 'Order interrupted before payment; charged after cancellation; refunded',
+    });
+    expect(after?.history.at(-1)?.reason).toBe('Charged after cancellation; refunded');
+    // The recovery job finishes the refund (a refund owed), the reason unchanged.
+    w.payments.onRefund = async (orderId) => ({ kind: 'refunded', payment: payment(orderId, TOTAL, 'REFUNDED') });
+    expect(await recovered(order)).toMatchObject({ paymentState: 'REFUNDED', cancellationReason: after?.cancellationReason });
+  });
+
+  it('when a charge of an order that says "not charged" was refunded already, then only its reason is corrected', async () => {
+    reset();
+    const order = await cancelledNotCharged();
+    w.payments.onList = async (query) => (!query.orderIds ? [listed(order.id, 'REFUNDED')] : []);
+    const refunds = w.payments.refunded.length;
+
+    await w.reconciliation.runOnce();
+
+    expect(w.payments.refunded).toHaveLength(refunds);
+    expect(await w.orders.findById(order.id)).toMatchObject({
+      paymentState: 'REFUNDED',
+      cancellationReason: 'Order interrupted before payment; charged after cancellation; refunded',
+    });
+  });
+
+  it('when more payments than a page share one instant, then the pass pages through all of them', async () => {
+    reset();
+    const order = await cancelledNotCharged();
+    const instant = new Date();
+    const others = await Promise.all(
+      Array.from({ length: 150 }, () =>
+        w.orderIn({ status: 'PAID', reservation_state: 'ACTIVE', payment_state: 'COMPLETED', total_cents: TOTAL }),
+      ),
+    );
+    // The payment service's order: by time, then by id; the cancelled order's payment comes last.
+    const rows = [...others.map((o) => listed(o.id, 'COMPLETED', instant)), { ...listed(order.id, 'COMPLETED', instant), id: 'zzzz-last' }];
+    w.payments.onList = async (query) => {
+      if (query.orderIds) return [];
+      const after = query.updatedAfter?.getTime() ?? 0;
+      return rows.filter((row) => new Date(row.updated_at).getTime() > after).slice(query.offset ?? 0, (query.offset ?? 0) + query.limit);
+    };
+    w.payments.onRefund = async (orderId) => ({ kind: 'refunded', payment: payment(orderId, TOTAL, 'REFUNDED') });
+
     expect((await w.reconciliation.runOnce()).refunded).toBe(1);
     expect((await w.orders.findById(order.id))?.paymentState).toBe('REFUNDED');
   });

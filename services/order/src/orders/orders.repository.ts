@@ -103,7 +103,9 @@ export class OrdersRepository {
       ...(filter.userId === undefined ? {} : { userId: filter.userId }),
       ...(filter.status === undefined ? {} : { status: filter.status }),
     };
-    // One transaction, so the page and the total describe the same moment.
+    // One transaction: on SQLite the page and the total describe the same moment; on PostgreSQL (read
+    // committed) an order written between the two statements may be counted and not listed, or listed
+    // and not counted: X-Total-Count is a count, not a promise about the pages.
     const [rows, total] = await this.prisma.$transaction([
       this.prisma.order.findMany({
         where,
@@ -149,11 +151,12 @@ export class OrdersRepository {
     return rows.map((row) => row.id);
   }
 
-  /** CANCELLED orders changed after `after`, oldest change first: a page of (id, updated_at). */
-  findCancelledSince(after: Date, limit: number): Promise<{ id: string; updatedAt: Date }[]> {
+  /** CANCELLED orders changed after `after`, oldest change first (then by id): a page of (id, updated_at). */
+  findCancelledSince(after: Date, limit: number, offset = 0): Promise<{ id: string; updatedAt: Date }[]> {
     return this.prisma.order.findMany({
       where: { status: 'CANCELLED', updatedAt: { gt: after } },
       orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
+      skip: offset,
       take: limit,
       select: { id: true, updatedAt: true },
     });

@@ -5,6 +5,7 @@ import { describeFailure, UpstreamError } from '../../upstream/upstream-error.js
 import { fencedWrite } from '../concurrency/fenced-write.js';
 import type { Lease } from '../concurrency/order-leases.js';
 import type { Order } from '../domain/order.js';
+import { saysNotCharged } from '../domain/order-failures.js';
 import { mayHoldStock, moves, owesRefund } from '../domain/order-state.js';
 import type { OrdersRepository } from '../orders.repository.js';
 
@@ -81,11 +82,13 @@ export class OrderCompensation {
   }
 
   /**
-   * The refund is confirmed. An order that was recorded as never charged had a late charge: its
-   * reason is corrected (it must not say "not charged") and its history says so.
+   * The refund is confirmed. An order that was recorded as never charged, or whose reason says so,
+   * had a late charge: its reason is corrected (it must not say "not charged") and its history says so.
    */
   private async recordRefund(order: Order, payment: PaymentAnswer, lease: Lease, ctx: RequestContext): Promise<Order> {
-    if (RECORDED_NOT_CHARGED.has(order.paymentState)) return this.recordLateChargeRefunded(order, payment, lease, ctx);
+    if (RECORDED_NOT_CHARGED.has(order.paymentState) || saysNotCharged(order.cancellationReason)) {
+      return this.recordLateChargeRefunded(order, payment, lease, ctx);
+    }
     ctx.log.info({ order_id: order.id, payment_id: payment.id }, 'payment refunded');
     return fencedWrite(this.orders, order, moves.payment(order, 'REFUNDED', payment.id), lease);
   }

@@ -44,6 +44,11 @@ export const failures = {
 /** What a cancellation reason becomes once a charge that landed after it was refunded (reconciliation). */
 export const CHARGED_AFTER_CANCELLATION = 'charged after cancellation; refunded';
 
+/** Whether a cancellation reason says the order was not charged (the recovery job's, after a void). */
+export function saysNotCharged(reason: string | null): boolean {
+  return reason?.endsWith('; not charged') === true;
+}
+
 export function reasonAfterLateCharge(reason: string | null): string {
   const base = (reason ?? 'Order cancelled').replace(/; not charged$/, '');
   return base.endsWith(CHARGED_AFTER_CANCELLATION) ? base : `${base}; ${CHARGED_AFTER_CANCELLATION}`;

@@ -137,9 +137,23 @@ export const moves = {
     checked(order, { expect: order.status, paymentState, ...(paymentId === undefined ? {} : { paymentId }) }),
 
   /**
-   * A payment found COMPLETED on a cancelled order, now refunded: the reason is corrected so that it
-   * never says "not charged" of a charged order, and the history says what happened.
+   * A payment found COMPLETED on a cancelled order recorded as not charged: the refund is owed, the
+   * reason corrected so that it never says "not charged" of a charged order, and the history says why.
    */
+  lateChargeFound: (order: Order, paymentId: string): OrderChange => {
+    // Written before the refund is asked for: a stall between the two leaves the refund owed (the
+    // recovery job finishes it) and the reason already true.
+    const reason = reasonAfterLateCharge(order.cancellationReason);
+    return checked(order, {
+      expect: 'CANCELLED',
+      paymentState: 'REFUND_PENDING',
+      paymentId,
+      cancellation: { code: order.failureCode ?? 'order_cancelled', message: reason },
+      note: { by: SYSTEM, reason: 'Charged after cancellation; refunded' },
+    });
+  },
+
+  /** A charge of a cancelled order that said "not charged", refunded already: the reason corrected, the history says why. */
   lateChargeRefunded: (order: Order, paymentId: string): OrderChange => {
     const reason = reasonAfterLateCharge(order.cancellationReason);
     return checked(order, {

@@ -132,7 +132,14 @@ export class IdempotencyService {
       return { ...answer, replayed: false };
     } catch (err) {
       // Nothing to replay: let a retry run again (under the same order id, so it finds what this try wrote).
-      if (!(await handlers.answerFor(record.orderId).catch(() => null))) await this.keys.release(request.scope, request.key);
+      // Released only when it is known that no order was written: a lookup that fails (the database
+      // stalled) keeps the claim, so a retry answers from that order, or runs again under its id, never
+      // placing a second order.
+      const written = await handlers.answerFor(record.orderId).then(
+        (answer) => answer !== null,
+        () => true,
+      );
+      if (!written) await this.keys.release(request.scope, request.key);
       throw err;
     } finally {
       this.inFlight.delete(id);

@@ -66,9 +66,13 @@ export class CancelOrder {
       try {
         cancelled = await fencedWrite(this.orders, order, change, lease);
       } catch (err) {
+        if (!(err instanceof SupersededError)) throw err;
+        const now = (await this.orders.findById(id)) ?? order;
         // A fulfilment moved the order meanwhile: decide again on the order as it now is.
-        if (err instanceof SupersededError && attempt < MAX_ATTEMPTS) continue;
-        throw err;
+        if (now.status !== order.status && attempt < MAX_ATTEMPTS) continue;
+        // This cancellation stalled past its lease and another worker has the order: it stops here,
+        // and answers from the order as it is (retry once the other worker is done).
+        return now.status === 'CANCELLED' ? { kind: 'cancelled', order: now, refundPending: owesRefund(now) } : { kind: 'in_progress' };
       }
       ctx.log.info({ order_id: id, from: order.status, by: actor.sub, reason }, 'order cancelled on request');
       return this.settle(cancelled, lease, ctx);

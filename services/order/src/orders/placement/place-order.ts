@@ -196,11 +196,17 @@ export class PlaceOrder {
   private async charge(order: Order, ctx: RequestContext): Promise<ChargeResult> {
     const total = order.totalCents ?? 0;
     try {
-      return settle(await this.payments.charge(order.id, total, ctx), total);
+      const answer = await this.payments.charge(order.id, total, ctx);
+      // Declined. A FAILED payment is processed again by a later charge of the order, and an earlier
+      // attempt of this one may still be on its way: sealed (voided) before "not charged", like the rest.
+      if (answer.status === 'FAILED') return this.lookUpCharge(order, null, ctx);
+      return settle(answer, total);
     } catch (err) {
       if (!(err instanceof UpstreamError)) throw err;
       if (err.neverArrived) return { kind: 'refused', failure: failures.paymentServiceUnavailable, paymentState: 'NOT_CHARGED' };
-      if (isFinalRefusal(err)) {
+      // A refusal is final only when no earlier attempt can have arrived (a timeout or a reset before it).
+      const earlierMayHaveArrived = err.attempts.slice(0, -1).some((attempt) => attempt.kind !== 'unreachable');
+      if (isFinalRefusal(err) && !earlierMayHaveArrived) {
         ctx.log.warn({ order_id: order.id, status: err.status, answer: err.bodyField('error') }, 'payment service refused the charge');
         const failure = err.status === 401 || err.status === 403 ? failures.paymentServiceUnavailable : failures.paymentFailed;
         return { kind: 'refused', failure, paymentState: 'NOT_CHARGED' };
@@ -211,22 +217,24 @@ export class PlaceOrder {
   }
 
   /**
-   * After a charge whose outcome is unknown: the payment service's own record decides. When it
+   * After a charge whose outcome is unknown (or that was declined: `chargeError` null): the payment
+   * service's own record decides. When it
    * shows no charge, it is voided first, so the unclear charge cannot land after the order is
    * cancelled (see lookUpAndSeal); when the void cannot be confirmed, the outcome stays unknown.
    */
-  private async lookUpCharge(order: Order, chargeError: UpstreamError, ctx: RequestContext): Promise<ChargeResult> {
+  private async lookUpCharge(order: Order, chargeError: UpstreamError | null, ctx: RequestContext): Promise<ChargeResult> {
     const record = await lookUpAndSeal(this.payments, order.id, 'Charge outcome unknown; cancelling the order as not charged', ctx);
+    const charge = chargeError ? describeFailure(chargeError.last) : 'declined';
     switch (record.kind) {
       case 'unknown':
-        return { kind: 'unknown', reason: `charge: ${describeFailure(chargeError.last)}; ${record.reason}` };
+        return { kind: 'unknown', reason: `charge: ${charge}; ${record.reason}` };
       case 'charged':
         return settle(record.payment, order.totalCents ?? 0);
       case 'not_charged': {
         if (record.declined) return { kind: 'refused', failure: failures.paymentFailed, paymentState: 'FAILED' };
         // Nothing was charged, and nothing can be any more. An answering service that kept failing
         // is a failed payment; one that never answered in time is unavailable.
-        const failure = chargeError.last.kind === 'http' ? failures.paymentFailed : failures.paymentServiceUnavailable;
+        const failure = !chargeError || chargeError.last.kind === 'http' ? failures.paymentFailed : failures.paymentServiceUnavailable;
         return { kind: 'refused', failure, paymentState: 'NOT_CHARGED' };
       }
     }
