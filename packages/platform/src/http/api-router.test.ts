@@ -60,6 +60,24 @@ const routes: AnyRouteSpec[] = [
   }),
   route({
     method: 'get',
+    path: '/api/things/{id}/stream/',
+    operationId: 'streamThing',
+    summary: 'A streaming answer: the handler writes to the response itself, message by message',
+    access: { public: true },
+    params: { id: idParam },
+    responses: { 200: { description: 'events', contentType: 'text/event-stream', schema: z.string(), example: 'data: 1\n\n' } },
+    handler: async ({ params }, _req, res) => {
+      res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+      res.flushHeaders();
+      for (let n = 1; n <= 3; n++) {
+        res.write(`id: ${n}\ndata: ${JSON.stringify({ thing: params.id, n })}\n\n`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      res.end();
+    },
+  }),
+  route({
+    method: 'get',
     path: '/api/things/',
     operationId: 'listThings',
     summary: 'List',
@@ -131,6 +149,16 @@ describe('routes declared by specs', () => {
     expect([ok.status, ok.body]).toEqual([201, { count: 3 }]);
   });
 
+  it('when a route streams, then its messages arrive as it writes them, and the document names its media type', async () => {
+    const res = await request(app).get('/api/things/4/stream');
+    const document = await request(app).get('/openapi.json');
+
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    expect(res.text).toBe([1, 2, 3].map((n) => `id: ${n}\ndata: {"thing":4,"n":${n}}\n\n`).join(''));
+    expect(Object.keys(document.body.paths['/api/things/{id}/stream/'].get.responses['200'].content)).toEqual(['text/event-stream']);
+  });
+
   it('when a query parameter is unknown or repeated, then 400; a known one reaches the handler parsed', async () => {
     const ok = await request(app).get('/api/things/?limit=3');
     const unknown = await request(app).get('/api/things/?colour=red');
@@ -173,6 +201,7 @@ describe('routes declared by specs', () => {
       '/api/things/{id}/',
       '/api/things/special/',
       '/api/things/',
+      '/api/things/{id}/stream/',
       '/health',
       '/ready',
       '/metrics',
