@@ -16,6 +16,18 @@ export {
   sampleSum,
 } from './prometheus-text.js';
 export { type ProxiedRequest, type ProxyFault, type ProxyRule, startProxy, type TcpProxy } from './proxy.js';
+export {
+  BoundQueue,
+  brokerAnswers,
+  canControlBroker,
+  lockBroker,
+  type ReceivedMessage,
+  rabbitmqctl,
+  startTcpGate,
+  type TcpGate,
+  TEST_RABBITMQ_URL,
+  uniqueBrokerName,
+} from './rabbitmq.js';
 export { type RawRequestOptions, type RawResponse, rawRequest } from './raw-http.js';
 export { type RoundRobin, startRoundRobin } from './round-robin.js';
 export { tempDatabaseUrl, tempDir, tempSqliteUrl, testDatabaseKind, testPostgresUrl } from './temp-db.js';

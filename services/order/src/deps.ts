@@ -10,6 +10,16 @@ import {
 } from '@order-system/platform';
 import type { OrderConfig } from './config.js';
 import { ORDER_DATABASE } from './database.js';
+import { registerOutboxMetrics } from './events/event-metrics.js';
+import { EventRetention } from './events/event-retention.js';
+import { LiveOrderStatus } from './events/live-order-status.js';
+import { OrderEventFeed } from './events/order-event-feed.js';
+import { OrderEventStreams } from './events/order-event-streams.js';
+import { eventsOfFinishedTransactions, everyCommittedEvent, OrderEventsRepository } from './events/order-events.repository.js';
+import type { OrderEventUseCases } from './events/order-events.router.js';
+import { OutboxRelay } from './events/outbox-relay.js';
+import { RabbitMqPublisher } from './events/rabbitmq-publisher.js';
+import { RelayLeaseRepository } from './events/relay-lease.repository.js';
 import type { PrismaClient } from './generated/prisma/client.js';
 import { OrderCompensation } from './orders/compensation/order-compensation.js';
 import { databaseClock, processClock } from './orders/concurrency/lease-clock.js';
@@ -37,6 +47,16 @@ export { MIGRATIONS_DIR } from './database.js';
 const HEALTH_TIMEOUT_MS = 1000;
 /** Orders one recovery pass looks at, at most; the rest wait for the next pass. */
 const RECOVERY_BATCH_SIZE = 200;
+/** How often open live-status streams look for new events: a change reaches them within this. */
+const STREAM_POLL_MS = 250;
+/** How often the relay looks at an empty outbox, and how many events it publishes at once. */
+const RELAY_INTERVAL_MS = 100;
+const RELAY_BATCH_SIZE = 200;
+/** The relay's backoff while the broker is down: from the first to the longest wait. */
+const RELAY_RETRY_MIN_MS = 250;
+const RELAY_RETRY_MAX_MS = 5000;
+/** How often events older than the retention period are pruned. */
+const RETENTION_INTERVAL_MS = 3_600_000;
 
 export interface OrderDeps {
   config: OrderConfig;
@@ -45,9 +65,15 @@ export interface OrderDeps {
   tokens: TokenService;
   metrics: ServiceMetrics;
   orders: OrderUseCases;
+  events: OrderEventUseCases;
+  /** The live-status streams open on this process. */
+  streams: OrderEventStreams;
+  /** Publishes the outbox to RabbitMQ; none without RABBITMQ_URL. */
+  relay: OutboxRelay | undefined;
+  retention: EventRetention;
   recovery: RecoveryJob;
   readiness: () => Promise<ReadinessReport>;
-  /** Starts background work (the recovery job), once the service listens. */
+  /** Starts background work (the recovery job, the event relay, pruning), once the service listens. */
   start: () => void;
   close: () => Promise<void>;
 }
@@ -88,6 +114,37 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
   const repository = new OrdersRepository(prisma, clock);
   const compensation = new OrderCompensation(repository, products, payments);
   const read = new ReadOrders(repository);
+
+  // The order events: the orders repository writes each one with its change (the outbox); these
+  // read it. Which committed events a feed may serve is the one thing that differs by database.
+  const eventRows = new OrderEventsRepository(prisma, kind === 'postgresql' ? eventsOfFinishedTransactions : everyCommittedEvent);
+  const published = registerOutboxMetrics(metrics, eventRows, logger);
+  const streams = new OrderEventStreams(eventRows, logger, { pollMs: STREAM_POLL_MS, heartbeatMs: config.ORDER_EVENTS_HEARTBEAT_MS });
+  const relayLease = new RelayLeaseRepository(prisma, clock);
+  if (kind === 'sqlite') await relayLease.clear();
+  const relay =
+    config.RABBITMQ_URL === undefined
+      ? undefined
+      : new OutboxRelay(
+          eventRows,
+          relayLease,
+          new RabbitMqPublisher(config.RABBITMQ_URL, config.ORDER_EVENTS_EXCHANGE),
+          published,
+          logger.child({ job: 'event-relay' }),
+          {
+            intervalMs: RELAY_INTERVAL_MS,
+            leaseTtlMs: config.ORDER_EVENTS_RELAY_LEASE_MS,
+            batchSize: RELAY_BATCH_SIZE,
+            retryMinMs: RELAY_RETRY_MIN_MS,
+            retryMaxMs: RELAY_RETRY_MAX_MS,
+          },
+        );
+  const retention = new EventRetention(eventRows, logger, {
+    retentionDays: config.ORDER_EVENTS_RETENTION_DAYS,
+    intervalMs: RETENTION_INTERVAL_MS,
+    unpublishedToo: relay === undefined,
+  });
+  const events: OrderEventUseCases = { feed: new OrderEventFeed(eventRows), live: new LiveOrderStatus(read, eventRows, streams) };
 
   const recoveryLogger = logger.child({ job: 'recovery' });
   const recovery = new RecoveryJob(
@@ -130,6 +187,10 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
     tokens,
     metrics,
     orders,
+    events,
+    streams,
+    relay,
+    retention,
     recovery,
     // Ready when the database answers. The neighbours are reported, not required: without them the
     // service still records and serves orders, and taking it out of rotation would not help them.
@@ -141,9 +202,14 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
       ]);
       return { ready: database === 'ok', checks: { database, product_service: productService, payment_service: paymentService } };
     },
-    start: () => recovery.start(),
+    start: () => {
+      recovery.start();
+      relay?.start();
+      retention.start();
+    },
     close: async () => {
-      await recovery.stop();
+      streams.close();
+      await Promise.all([recovery.stop(), relay?.stop(), retention.stop()]);
       productHttp.close();
       paymentHttp.close();
       await prisma.$disconnect();

@@ -10,7 +10,7 @@ CREATE TABLE "order_events" (
     "sequence" INTEGER NOT NULL,
     "type" TEXT NOT NULL,
     "occurred_at" DATETIME NOT NULL,
-    "snapshot" TEXT NOT NULL,
+    "payload" TEXT NOT NULL,
     "transaction_id" BIGINT NOT NULL DEFAULT 0,
     "published_at" DATETIME
 );

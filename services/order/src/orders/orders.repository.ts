@@ -1,4 +1,6 @@
 import { isUniqueViolation } from '@order-system/platform';
+import { changeEvents, creationEvent } from '../events/order-event.js';
+import { insertOrderEvent } from '../events/order-events.repository.js';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { LeaseClock } from './concurrency/lease-clock.js';
 import type { Order, OrderLine, OrderStatus, OrderWork } from './domain/order.js';
@@ -146,8 +148,9 @@ export class OrdersRepository {
   /**
    * The order as PENDING with the requested items (no prices yet), its reservation marked REQUESTED
    * (it is written just before the reservation is sent, so a crash from here on leaves stock to
-   * release), held by the creating workflow under `lease` for `leaseMs`: in one transaction. An order
-   * of that id written already (another request's, under the same Idempotency-Key) is answered as it is.
+   * release), held by the creating workflow under `lease` for `leaseMs`, and its order.created event:
+   * in one transaction. An order of that id written already (another request's, under the same
+   * Idempotency-Key) is answered as it is.
    */
   async create(order: NewOrder, lease: { token: string; ttlMs: number }): Promise<CreateOutcome> {
     const at = new Date();
@@ -178,6 +181,7 @@ export class OrdersRepository {
           ${this.clock.after(lease.ttlMs)})`,
         this.prisma.$executeRaw`
         INSERT INTO "order_items" ("order_id", "product_id", "quantity") VALUES ${Prisma.join(items)}`,
+        this.prisma.$executeRaw(insertOrderEvent(creationEvent(record))),
       ]);
     } catch (err) {
       const existing = isUniqueViolation(err) ? await this.findById(order.id) : null;
@@ -191,14 +195,18 @@ export class OrdersRepository {
    * Writes one change of the state machine, conditional on the order still having the status the
    * change expects (and, with a fence, on its lease still being the writer's): the order as it now
    * is, or null when the condition no longer held (someone else changed or took the order first),
-   * in which case nothing was written.
+   * in which case nothing was written. The events the change makes (order.paid, order.refunded, ...)
+   * are written in the same transaction, only if the change applied.
    */
   async apply(order: Order, change: OrderChange, options: WriteOptions = {}): Promise<Order | null> {
     const at = new Date();
+    const next = applied(order, change, at);
     const condition = Prisma.sql`"id" = ${change.orderId} AND "status" = ${change.expect}${fenced(options.fence)}`;
     const update = Prisma.sql`UPDATE "orders" SET ${assignments(change, at, options.releaseLease === true)} WHERE ${condition}`;
     const also = followUps(change, condition, at);
-    const alongside = options.alongside ?? [];
+    // Written after the update has applied, never on a condition of its own: the update's row lock
+    // orders the events of one order, and only the update knows whether this change was the one applied.
+    const alongside = [...(options.alongside ?? []), ...changeEvents(order, change, next).map(insertOrderEvent)];
     let count: number;
     if (alongside.length > 0) {
       count = await this.prisma.$transaction(async (tx) => {
@@ -214,7 +222,7 @@ export class OrdersRepository {
       // are written exactly when the update is.
       [count] = await this.prisma.$transaction([this.prisma.$executeRaw(update), ...also.map((sql) => this.prisma.$executeRaw(sql))]);
     }
-    return count === 1 ? applied(order, change, at) : null;
+    return count === 1 ? next : null;
   }
 }
 

@@ -12,7 +12,7 @@ CREATE TABLE "order_events" (
     "sequence" INTEGER NOT NULL,
     "type" TEXT NOT NULL,
     "occurred_at" TIMESTAMPTZ(3) NOT NULL,
-    "snapshot" TEXT NOT NULL,
+    "payload" TEXT NOT NULL,
     "transaction_id" BIGINT NOT NULL DEFAULT (pg_current_xact_id()::text::bigint),
     "published_at" TIMESTAMPTZ(3),
 
