@@ -4,6 +4,21 @@ export { type Listening, listen } from './listen.js';
 export { documentProblems, expressRoutes, type LintProblem, type LintResult, lintOpenApi, openApiRoutes } from './openapi.js';
 export { undocumentedAnswers } from './openapi-probe.js';
 export { describeOpenApiDocument, type OpenApiSuiteOptions } from './openapi-suite.js';
+export {
+  BoundQueue,
+  brokerAnswers,
+  canControlBroker,
+  type EventStream,
+  lockBroker,
+  openEventStream,
+  type ReceivedMessage,
+  rabbitmqctl,
+  type SseMessage,
+  startTcpGate,
+  type TcpGate,
+  TEST_RABBITMQ_URL,
+  uniqueBrokerName,
+} from './order-events.js';
 export { createTestDatabase, databaseUrlOn } from './postgresql/temp-postgresql.js';
 export { REPO_ROOT, type ServiceName, type ServiceProcess, startServiceProcess } from './process.js';
 export {
@@ -16,18 +31,6 @@ export {
   sampleSum,
 } from './prometheus-text.js';
 export { type ProxiedRequest, type ProxyFault, type ProxyRule, startProxy, type TcpProxy } from './proxy.js';
-export {
-  BoundQueue,
-  brokerAnswers,
-  canControlBroker,
-  lockBroker,
-  type ReceivedMessage,
-  rabbitmqctl,
-  startTcpGate,
-  type TcpGate,
-  TEST_RABBITMQ_URL,
-  uniqueBrokerName,
-} from './rabbitmq.js';
 export { type RawRequestOptions, type RawResponse, rawRequest } from './raw-http.js';
 export { type RoundRobin, startRoundRobin } from './round-robin.js';
 export { tempDatabaseUrl, tempDir, tempSqliteUrl, testDatabaseKind, testPostgresUrl } from './temp-db.js';

@@ -72,6 +72,11 @@ export class OrderEventStreams {
     return () => this.#remove(watcher);
   }
 
+  /** Whether the poller runs: only while a stream is open. */
+  get polling(): boolean {
+    return this.#poller !== undefined;
+  }
+
   /** Ends every stream and stops the poller: at shutdown, so the server need not wait for them. */
   close(): void {
     this.#closed = true;

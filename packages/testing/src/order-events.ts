@@ -270,3 +270,116 @@ export async function startTcpGate(target: { host: string; port: number }, schem
       }),
   };
 }
+
+/** One Server-Sent Events message: a comment line alone is a heartbeat. */
+export interface SseMessage {
+  id?: string;
+  event?: string;
+  data?: string;
+  heartbeat?: true;
+}
+
+/** An open Server-Sent Events answer, read message by message. */
+export interface EventStream {
+  status: number;
+  headers: Headers;
+  /** The JSON body of an answer that is not a stream (an error). */
+  body?: unknown;
+  /** The next message; rejects when none comes within `timeoutMs` or the stream ended. */
+  next(timeoutMs?: number): Promise<SseMessage>;
+  /** Resolves when the server ended the stream. */
+  ended: Promise<void>;
+  close(): void;
+}
+
+/** Opens `url` as an EventSource would (GET, Accept: text/event-stream) and parses what arrives. */
+export async function openEventStream(url: string, headers: Record<string, string> = {}): Promise<EventStream> {
+  const abort = new AbortController();
+  const res = await fetch(url, { headers: { Accept: 'text/event-stream', ...headers }, signal: abort.signal });
+  if (!(res.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+    const text = await res.text();
+    const body = (res.headers.get('content-type') ?? '').includes('json') ? (JSON.parse(text) as unknown) : text;
+    return {
+      status: res.status,
+      headers: res.headers,
+      body,
+      next: () => Promise.reject(new Error('not a stream')),
+      ended: Promise.resolve(),
+      close: () => undefined,
+    };
+  }
+  const queue: SseMessage[] = [];
+  const waiters: (() => void)[] = [];
+  let done = false;
+  const wakeAll = () => {
+    for (const wake of waiters.splice(0)) wake();
+  };
+  const ended = (async () => {
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    try {
+      for (;;) {
+        const { value, done: finished } = await reader.read();
+        if (finished) break;
+        buffer += value;
+        let end = buffer.indexOf('\n\n');
+        while (end >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const message = parseSseBlock(block);
+          if (message) queue.push(message);
+          end = buffer.indexOf('\n\n');
+        }
+        wakeAll();
+      }
+    } catch {
+      // Aborted by the test, or the connection was cut.
+    } finally {
+      done = true;
+      wakeAll();
+    }
+  })();
+  return {
+    status: res.status,
+    headers: res.headers,
+    ended,
+    close: () => abort.abort(),
+    async next(timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      while (queue.length === 0) {
+        if (done) throw new Error('the stream ended');
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`no message within ${timeoutMs} ms`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+      return queue.shift() as SseMessage;
+    },
+  };
+}
+
+function parseSseBlock(block: string): SseMessage | undefined {
+  const message: SseMessage = {};
+  let fields = 0;
+  for (const line of block.split('\n')) {
+    if (line.startsWith(':')) {
+      if (fields === 0) message.heartbeat = true;
+      continue;
+    }
+    const colon = line.indexOf(':');
+    const name = colon < 0 ? line : line.slice(0, colon);
+    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+    fields += 1;
+    if (name === 'id') message.id = value;
+    else if (name === 'event') message.event = value;
+    else if (name === 'data') message.data = message.data === undefined ? value : `${message.data}\n${value}`;
+  }
+  // A block of only `retry:` says nothing to the reader.
+  if (message.heartbeat || message.data !== undefined) return message;
+  return undefined;
+}
