@@ -62,6 +62,8 @@ export function orderEventsRouter({ feed, live }: OrderEventUseCases): Router {
       res.setHeader('Cache-Control', 'no-cache, no-transform');
       // nginx and other proxies must pass each message on at once.
       res.setHeader('X-Accel-Buffering', 'no');
+      // The connection ends with the stream (at shutdown too); a client opens a new one to resume.
+      res.setHeader('Connection', 'close');
       if (req.method === 'HEAD') {
         res.end();
         return;
