@@ -217,8 +217,9 @@ export async function lockBroker(mode: 'shared' | 'exclusive'): Promise<() => vo
 }
 
 /**
- * A TCP gate in front of the broker (or anything): while open it forwards connections byte for
- * byte; closed, it refuses new connections and cuts the open ones, as a broker that went away.
+ * A TCP gate in front of the broker: while open it forwards connections byte for byte; closed, it
+ * refuses new connections and cuts the open ones, as a broker that went away. `url` is the
+ * broker's URL (credentials, vhost) with the gate's address.
  */
 export interface TcpGate {
   url: string;
@@ -228,7 +229,9 @@ export interface TcpGate {
   stop(): Promise<void>;
 }
 
-export async function startTcpGate(target: { host: string; port: number }, scheme = 'amqp://guest:guest'): Promise<TcpGate> {
+export async function startTcpGate(targetUrl = TEST_RABBITMQ_URL): Promise<TcpGate> {
+  const parsed = new URL(targetUrl);
+  const target = { host: parsed.hostname, port: Number(parsed.port || 5672) };
   let isOpen = true;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
@@ -252,8 +255,11 @@ export async function startTcpGate(target: { host: string; port: number }, schem
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
+  const url = new URL(targetUrl);
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
   return {
-    url: `${scheme}@127.0.0.1:${port}`,
+    url: url.toString(),
     port,
     open: () => {
       isOpen = true;
