@@ -19,7 +19,7 @@ import { eventsOfFinishedTransactions, everyCommittedEvent, OrderEventsRepositor
 import type { OrderEventUseCases } from './events/order-events.router.js';
 import { OutboxRelay } from './events/outbox-relay.js';
 import { RabbitMqPublisher } from './events/rabbitmq-publisher.js';
-import { RelayLeaseRepository } from './events/relay-lease.repository.js';
+import { processRelayLease, RelayLeaseRepository } from './events/relay-lease.repository.js';
 import type { PrismaClient } from './generated/prisma/client.js';
 import { OrderCompensation } from './orders/compensation/order-compensation.js';
 import { databaseClock, processClock } from './orders/concurrency/lease-clock.js';
@@ -120,8 +120,9 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
   const eventRows = new OrderEventsRepository(prisma, kind === 'postgresql' ? eventsOfFinishedTransactions : everyCommittedEvent);
   const published = registerOutboxMetrics(metrics, eventRows, logger);
   const streams = new OrderEventStreams(eventRows, logger, { pollMs: STREAM_POLL_MS, heartbeatMs: config.ORDER_EVENTS_HEARTBEAT_MS });
-  const relayLease = new RelayLeaseRepository(prisma, clock);
-  if (kind === 'sqlite') await relayLease.clear();
+  // One relay at a time: where replicas share PostgreSQL, the holder of the lease row; on an SQLite
+  // file, owned by one process, that process.
+  const relayLease = kind === 'postgresql' ? new RelayLeaseRepository(prisma, databaseClock) : processRelayLease;
   const relay =
     config.RABBITMQ_URL === undefined
       ? undefined

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Counter, Logger } from '@order-system/platform';
 import type { OrderEventsRepository } from './order-events.repository.js';
 import type { EventPublisher, PublishOutcome } from './rabbitmq-publisher.js';
-import type { RelayLeaseRepository } from './relay-lease.repository.js';
+import type { RelayLease } from './relay-lease.repository.js';
 
 export interface RelayOptions {
   /** How long the relay waits before it looks again when the outbox is empty. */
@@ -50,7 +50,7 @@ export class OutboxRelay {
 
   constructor(
     private readonly events: OrderEventsRepository,
-    private readonly leases: RelayLeaseRepository,
+    private readonly leases: RelayLease,
     private readonly publisher: EventPublisher,
     private readonly published: Counter<'outcome'>,
     private readonly logger: Logger,

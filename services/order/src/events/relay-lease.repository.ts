@@ -4,12 +4,29 @@ import type { LeaseClock } from '../orders/concurrency/lease-clock.js';
 /** The one row of the lease: there is one outbox, so one relay at a time. */
 const RELAY = 'order_events';
 
+/** Who may publish the outbox: the holder of the relay lease. */
+export interface RelayLease {
+  /** Takes or renews the lease for `owner`; false while another owner holds it. */
+  hold(owner: string, ttlMs: number): Promise<boolean>;
+  /** Gives it up, if `owner` holds it. */
+  release(owner: string): Promise<void>;
+}
+
 /**
- * Which order replica publishes the outbox: the row of the relay lease, taken by an owner token
- * until it expires (by the lease clock: the database's on PostgreSQL), renewed while the replica
- * publishes. Replicas that do not hold it only try again now and then.
+ * Where one process owns the database (an SQLite file), its relay is the only one: the lease is
+ * always its own, and taking it writes nothing. Chosen in the composition root.
  */
-export class RelayLeaseRepository {
+export const processRelayLease: RelayLease = {
+  hold: async () => true,
+  release: async () => undefined,
+};
+
+/**
+ * Which order replica publishes the outbox, where replicas share the database: the row of the
+ * relay lease, taken by an owner token until it expires (by the database's clock), renewed while
+ * the replica publishes. Replicas that do not hold it only try again now and then.
+ */
+export class RelayLeaseRepository implements RelayLease {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly clock: LeaseClock,
@@ -26,11 +43,6 @@ export class RelayLeaseRepository {
       ON CONFLICT ("name") DO UPDATE SET "owner" = excluded."owner", "expires_at" = excluded."expires_at"
       WHERE "order_event_relay"."owner" = excluded."owner" OR "order_event_relay"."expires_at" < ${this.clock.now()}`;
     return count === 1;
-  }
-
-  /** Forgets any holder: where one process owns the database, no lease of a previous process can still be held. */
-  async clear(): Promise<void> {
-    await this.prisma.$executeRaw`DELETE FROM "order_event_relay"`;
   }
 
   /** Gives the lease up, if `owner` still holds it, so another replica can take it at once. */
