@@ -116,17 +116,31 @@ describe('order events without a broker', () => {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? '', ORDER_URL: trio.order.url, JWT_SECRET: TEST_JWT_SECRET, ORDER_SYSTEM_NO_INSTALL: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: the launcher runs the script as a child of its own, and both must go.
+      detached: true,
     });
+    const killAll = () => {
+      try {
+        process.kill(-(child.pid ?? 0), 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    };
     const lines: string[] = [];
     createInterface({ input: child.stdout }).on('line', (line) => lines.push(line));
     const stderr: string[] = [];
     createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));
-    await waitFor(() => stderr.some((line) => line.includes('order events from')), 20_000);
-    // Only what happens from now on: the events of one new order.
-    const placed = await trio.createOrder({ customer_name: 'Fay', items: [{ product_id: bench.id, quantity: 1 }] });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('timeout'), 20_000))]);
-    if (code === 'timeout') child.kill();
+    let placed: Awaited<ReturnType<Trio['createOrder']>>;
+    let code: unknown;
+    try {
+      await waitFor(() => stderr.some((line) => line.includes('order events from')), 20_000);
+      // Only what happens from now on: the events of one new order.
+      placed = await trio.createOrder({ customer_name: 'Fay', items: [{ product_id: bench.id, quantity: 1 }] });
+      code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('timeout'), 20_000))]);
+    } finally {
+      killAll();
+    }
 
     expect([code, stderr, lines]).toEqual([0, stderr, lines]);
     expect(lines.map((line) => JSON.parse(line) as EventJson).map((event) => [event.order_id, event.type])).toEqual([

@@ -2,8 +2,18 @@ import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { NewOrderEvent, OrderEventType, StoredOrderEvent } from './order-event.js';
 
 /**
- * The statement that writes an event, run by the orders repository in the transaction of the
- * change. The sequence is counted here, after the change's update has locked the order's row, so
+ * The columns of an orders row that carry the event its write records (`UPDATE "orders" SET ...,
+ * <these>`): a trigger of the database moves the event to the outbox in the same statement, with
+ * the order's next sequence, and clears the payload from the row. So an event is written exactly
+ * when its change is, by one statement, whoever writes the order.
+ */
+export function eventColumns(event: NewOrderEvent): Prisma.Sql {
+  return Prisma.sql`"event_id" = ${event.id}, "event_type" = ${event.type}, "event_payload" = ${event.payload}`;
+}
+
+/**
+ * The statement that writes a further event of one change (a change that makes two), run by the
+ * orders repository in the transaction of the change, after its update applied. The sequence is counted here, after the change's update has locked the order's row, so
  * two changes of one order never count the same number (and the unique (order_id, sequence) key
  * would refuse it if they did). `position` and `transaction_id` are the database's defaults.
  */

@@ -1,6 +1,6 @@
 import { isUniqueViolation } from '@order-system/platform';
 import { changeEvents, creationEvent } from '../events/order-event.js';
-import { insertOrderEvent } from '../events/order-events.repository.js';
+import { eventColumns, insertOrderEvent } from '../events/order-events.repository.js';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { LeaseClock } from './concurrency/lease-clock.js';
 import type { Order, OrderLine, OrderStatus, OrderWork } from './domain/order.js';
@@ -148,9 +148,9 @@ export class OrdersRepository {
   /**
    * The order as PENDING with the requested items (no prices yet), its reservation marked REQUESTED
    * (it is written just before the reservation is sent, so a crash from here on leaves stock to
-   * release), held by the creating workflow under `lease` for `leaseMs`, and its order.created event:
-   * in one transaction. An order of that id written already (another request's, under the same
-   * Idempotency-Key) is answered as it is.
+   * release), held by the creating workflow under `lease` for `leaseMs`: in one transaction. Its
+   * order.created event is written by the same statement (see eventColumns). An order of that id
+   * written already (another request's, under the same Idempotency-Key) is answered as it is.
    */
   async create(order: NewOrder, lease: { token: string; ttlMs: number }): Promise<CreateOutcome> {
     const at = new Date();
@@ -171,17 +171,17 @@ export class OrdersRepository {
       history: [{ from: null, to: 'PENDING', at, by: order.placedBy, reason: null }],
     };
     const items = record.items.map((item) => Prisma.sql`(${record.id}, ${item.productId}, ${item.quantity})`);
+    const created = creationEvent(record);
     try {
       await this.prisma.$transaction([
         this.prisma.$executeRaw`
         INSERT INTO "orders" ("id", "customer_name", "user_id", "status", "reservation_state", "payment_state", "status_changed_by",
-          "created_at", "updated_at", "lease_token", "lease_work", "lease_expires_at")
+          "created_at", "updated_at", "lease_token", "lease_work", "lease_expires_at", "event_id", "event_type", "event_payload")
         VALUES (${record.id}, ${record.customerName}, ${record.userId}, ${record.status}, ${record.reservationState},
           ${record.paymentState}, ${order.placedBy}, ${at}, ${at}, ${lease.token}, ${'workflow' satisfies OrderWork},
-          ${this.clock.after(lease.ttlMs)})`,
+          ${this.clock.after(lease.ttlMs)}, ${created.id}, ${created.type}, ${created.payload})`,
         this.prisma.$executeRaw`
         INSERT INTO "order_items" ("order_id", "product_id", "quantity") VALUES ${Prisma.join(items)}`,
-        this.prisma.$executeRaw(insertOrderEvent(creationEvent(record))),
       ]);
     } catch (err) {
       const existing = isUniqueViolation(err) ? await this.findById(order.id) : null;
@@ -195,18 +195,20 @@ export class OrdersRepository {
    * Writes one change of the state machine, conditional on the order still having the status the
    * change expects (and, with a fence, on its lease still being the writer's): the order as it now
    * is, or null when the condition no longer held (someone else changed or took the order first),
-   * in which case nothing was written. The events the change makes (order.paid, order.refunded, ...)
-   * are written in the same transaction, only if the change applied.
+   * in which case nothing was written. The event the change makes (order.paid, order.refunded, ...)
+   * is written by the update itself (see eventColumns), so exactly when the change is.
    */
   async apply(order: Order, change: OrderChange, options: WriteOptions = {}): Promise<Order | null> {
     const at = new Date();
     const next = applied(order, change, at);
+    const [event, ...moreEvents] = changeEvents(order, change, next);
     const condition = Prisma.sql`"id" = ${change.orderId} AND "status" = ${change.expect}${fenced(options.fence)}`;
-    const update = Prisma.sql`UPDATE "orders" SET ${assignments(change, at, options.releaseLease === true)} WHERE ${condition}`;
+    const set = assignments(change, at, options.releaseLease === true);
+    const update = Prisma.sql`UPDATE "orders" SET ${event ? Prisma.sql`${set}, ${eventColumns(event)}` : set} WHERE ${condition}`;
     const also = followUps(change, condition, at);
-    // Written after the update has applied, never on a condition of its own: the update's row lock
-    // orders the events of one order, and only the update knows whether this change was the one applied.
-    const alongside = [...(options.alongside ?? []), ...changeEvents(order, change, next).map(insertOrderEvent)];
+    // A change that makes two events (cancelled and refunded at once) writes the second after the
+    // update applied, in its transaction.
+    const alongside = [...(options.alongside ?? []), ...moreEvents.map(insertOrderEvent)];
     let count: number;
     if (alongside.length > 0) {
       count = await this.prisma.$transaction(async (tx) => {

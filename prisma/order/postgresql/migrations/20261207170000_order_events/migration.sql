@@ -1,8 +1,17 @@
--- The outbox of order events, written in the transaction of each change of an order, and the
--- lease of the one replica that publishes it to RabbitMQ. "transaction_id" is the id of the
--- transaction that inserted the row: positions come from a sequence and commit out of order
--- across connections, so the events feed orders rows by (transaction_id, position) and serves
--- only rows of transactions older than every transaction still running.
+-- The outbox of order events. Every write of an order that makes an event (its insert, and each
+-- update that changes it visibly) carries the event in three columns of the row; a trigger copies
+-- it to "order_events" in the same statement, numbered after the order's last event (the row is
+-- locked by then, so two writers of one order never count the same number), and clears the payload
+-- before the row is stored. So an event exists if and only if its change was written, by whichever
+-- writer. "transaction_id" is the id of the transaction that inserted the event: positions come
+-- from a sequence and commit out of order across connections, so the events feed orders rows by
+-- (transaction_id, position) and serves only rows of transactions older than every transaction
+-- still running. "order_event_relay" is the lease of the one replica that publishes.
+
+-- AlterTable
+ALTER TABLE "orders" ADD COLUMN "event_id" TEXT,
+ADD COLUMN "event_type" TEXT,
+ADD COLUMN "event_payload" TEXT;
 
 -- CreateTable
 CREATE TABLE "order_events" (
@@ -42,3 +51,25 @@ CREATE INDEX "order_events_occurred_at_idx" ON "order_events"("occurred_at");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "order_events_order_id_sequence_key" ON "order_events"("order_id", "sequence");
+
+-- CreateFunction
+CREATE FUNCTION "order_event_record"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO "order_events" ("id", "order_id", "sequence", "type", "occurred_at", "payload")
+    VALUES (NEW."event_id", NEW."id",
+            CASE WHEN TG_OP = 'INSERT' THEN 1
+                 ELSE (SELECT COALESCE(MAX("sequence"), 0) + 1 FROM "order_events" WHERE "order_id" = NEW."id") END,
+            NEW."event_type", NEW."updated_at", NEW."event_payload");
+    NEW."event_payload" := NULL;
+    RETURN NEW;
+END
+$$;
+
+-- CreateTrigger
+CREATE TRIGGER "orders_event_on_insert" BEFORE INSERT ON "orders"
+FOR EACH ROW WHEN (NEW."event_id" IS NOT NULL) EXECUTE FUNCTION "order_event_record"();
+
+-- CreateTrigger
+CREATE TRIGGER "orders_event_on_update" BEFORE UPDATE OF "event_id" ON "orders"
+FOR EACH ROW WHEN (NEW."event_id" IS NOT NULL AND NEW."event_id" IS DISTINCT FROM OLD."event_id")
+EXECUTE FUNCTION "order_event_record"();
