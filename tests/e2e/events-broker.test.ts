@@ -179,11 +179,14 @@ describe.skipIf(!broker)('order events through RabbitMQ', () => {
 
 /**
  * Holds a lock that lets the outbox be read but not written (the relay's mark waits behind it), as
- * a database that stalls right after the broker confirmed. `unpublished` counts the given events not
- * yet marked; `release` lets go (on PostgreSQL it first ends the killed process's sessions, which
+ * a database that stalls right after the broker confirmed. `unpublished` counts the events of the
+ * given orders not yet marked; `release` lets go (on PostgreSQL it first ends the killed process's sessions, which
  * the server would otherwise still run to their end).
  */
-async function lockOutboxWrites(url: string, ids: string[]): Promise<{ unpublished: () => Promise<number>; release: () => Promise<void> }> {
+async function lockOutboxWrites(
+  url: string,
+  orderIds: string[],
+): Promise<{ unpublished: () => Promise<number>; release: () => Promise<void> }> {
   if (databaseKind(url) === 'sqlite') {
     const db = new Database(databaseFileFromUrl(url));
     db.exec('BEGIN IMMEDIATE');
@@ -191,8 +194,10 @@ async function lockOutboxWrites(url: string, ids: string[]): Promise<{ unpublish
       unpublished: async () =>
         (
           db
-            .prepare(`SELECT COUNT(*) AS n FROM "order_events" WHERE "published_at" IS NULL AND "id" IN (${ids.map(() => '?').join(',')})`)
-            .get(...ids) as { n: number }
+            .prepare(
+              `SELECT COUNT(*) AS n FROM "order_events" WHERE "published_at" IS NULL AND "order_id" IN (${orderIds.map(() => '?').join(',')})`,
+            )
+            .get(...orderIds) as { n: number }
         ).n,
       release: async () => {
         db.exec('ROLLBACK');
@@ -207,7 +212,8 @@ async function lockOutboxWrites(url: string, ids: string[]): Promise<{ unpublish
   return {
     unpublished: async () =>
       Number(
-        (await client.query('SELECT COUNT(*) AS n FROM "order_events" WHERE "published_at" IS NULL AND "id" = ANY($1)', [ids])).rows[0].n,
+        (await client.query('SELECT COUNT(*) AS n FROM "order_events" WHERE "published_at" IS NULL AND "order_id" = ANY($1)', [orderIds]))
+          .rows[0].n,
       ),
     release: async () => {
       await client.query(

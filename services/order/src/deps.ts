@@ -10,12 +10,13 @@ import {
 } from '@order-system/platform';
 import type { OrderConfig } from './config.js';
 import { ORDER_DATABASE } from './database.js';
+import { EventIds } from './events/event-ids.js';
 import { registerOutboxMetrics } from './events/event-metrics.js';
 import { EventRetention } from './events/event-retention.js';
 import { LiveOrderStatus } from './events/live-order-status.js';
 import { OrderEventFeed } from './events/order-event-feed.js';
 import { OrderEventStreams } from './events/order-event-streams.js';
-import { eventsOfFinishedTransactions, everyCommittedEvent, OrderEventsRepository } from './events/order-events.repository.js';
+import { OrderEventsRepository, positionOrder, readEventIdPrefix, transactionOrder } from './events/order-events.repository.js';
 import type { OrderEventUseCases } from './events/order-events.router.js';
 import { OutboxRelay } from './events/outbox-relay.js';
 import { RabbitMqPublisher } from './events/rabbitmq-publisher.js';
@@ -116,8 +117,12 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
   const read = new ReadOrders(repository);
 
   // The order events: the orders repository writes each one with its change (the outbox); these
-  // read it. Which committed events a feed may serve is the one thing that differs by database.
-  const eventRows = new OrderEventsRepository(prisma, kind === 'postgresql' ? eventsOfFinishedTransactions : everyCommittedEvent);
+  // read it. The order in which the feed reads it is the one thing that differs by database.
+  const eventRows = new OrderEventsRepository(
+    prisma,
+    kind === 'postgresql' ? transactionOrder : positionOrder,
+    new EventIds(await readEventIdPrefix(prisma)),
+  );
   const published = registerOutboxMetrics(metrics, eventRows, logger);
   const streams = new OrderEventStreams(eventRows, logger, { pollMs: STREAM_POLL_MS, heartbeatMs: config.ORDER_EVENTS_HEARTBEAT_MS });
   // One relay at a time: where replicas share PostgreSQL, the holder of the lease row; on an SQLite

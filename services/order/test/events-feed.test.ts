@@ -3,9 +3,8 @@ import { bearer, hostileAuthHeaders } from '@order-system/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventRetention } from '../src/events/event-retention.js';
-import { everyCommittedEvent, OrderEventsRepository } from '../src/events/order-events.repository.js';
 import { moves } from '../src/orders/domain/order-state.js';
-import { OrderWriter } from './events-orders.js';
+import { eventsRepository, OrderWriter } from './events-orders.js';
 import { createTestOrderApp, type TestOrderApp } from './order-app.js';
 
 // GET /api/orders/events/ without a broker: every event, oldest first, a page at a time, over the
@@ -171,7 +170,7 @@ describe('the retention of order events', () => {
   it('when events are older than the retention, then they are pruned, but never the last event of an order', async () => {
     const a = await write.deliver(await write.ship(await write.paid()));
     const b = await write.pending();
-    const repository = new OrderEventsRepository(t.deps.prisma, everyCommittedEvent);
+    const repository = await eventsRepository(t.deps.prisma);
     // Published ones only, as with a broker: nothing here was published.
     const withBroker = new EventRetention(repository, t.deps.logger, { retentionDays: 30, intervalMs: 60_000, unpublishedToo: false });
     const without = new EventRetention(repository, t.deps.logger, { retentionDays: 30, intervalMs: 60_000, unpublishedToo: true });

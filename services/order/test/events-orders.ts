@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { testDatabaseKind } from '@order-system/testing';
+import { EventIds } from '../src/events/event-ids.js';
+import { OrderEventsRepository, positionOrder, readEventIdPrefix, transactionOrder } from '../src/events/order-events.repository.js';
 import type { PrismaClient } from '../src/generated/prisma/client.js';
 import { databaseClock, processClock } from '../src/orders/concurrency/lease-clock.js';
 import type { Order } from '../src/orders/domain/order.js';
@@ -50,4 +52,10 @@ export class OrderWriter {
     if (!next) throw new Error(`the change of order ${order.id} did not apply`);
     return next;
   }
+}
+
+/** The outbox of this database, read as the service reads it. */
+export async function eventsRepository(prisma: PrismaClient): Promise<OrderEventsRepository> {
+  const order = testDatabaseKind() === 'postgresql' ? transactionOrder : positionOrder;
+  return new OrderEventsRepository(prisma, order, new EventIds(await readEventIdPrefix(prisma)));
 }

@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { testDatabaseKind } from '@order-system/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eventJsonText, type StoredOrderEvent } from '../src/events/order-event.js';
-import {
-  eventsOfFinishedTransactions,
-  everyCommittedEvent,
-  insertOrderEvent,
-  OrderEventsRepository,
-} from '../src/events/order-events.repository.js';
+import { insertOrderEvent, type OrderEventsRepository } from '../src/events/order-events.repository.js';
 import { Prisma } from '../src/generated/prisma/client.js';
 import { OrderCompensation } from '../src/orders/compensation/order-compensation.js';
 import type { Order } from '../src/orders/domain/order.js';
@@ -16,6 +10,7 @@ import { toOrderJson } from '../src/orders/http/order-json.js';
 import { CancelOrder } from '../src/orders/lifecycle/cancel-order.js';
 import { ReadOrders } from '../src/orders/lifecycle/read-orders.js';
 import { UpdateFulfilment } from '../src/orders/lifecycle/update-fulfilment.js';
+import { eventsRepository } from './events-orders.js';
 import { payment } from './fake-upstreams.js';
 import { ctx, startWorkers, type Workers } from './order-workers.js';
 
@@ -31,7 +26,7 @@ const ADMIN = { sub: 'admin-1', role: 'admin' as const, exp: Math.floor(Date.now
 
 beforeAll(async () => {
   w = await startWorkers();
-  events = new OrderEventsRepository(w.prisma, testDatabaseKind() === 'postgresql' ? eventsOfFinishedTransactions : everyCommittedEvent);
+  events = await eventsRepository(w.prisma);
   const read = new ReadOrders(w.orders);
   cancel = new CancelOrder(w.orders, w.leases, new OrderCompensation(w.orders, w.products, w.payments), read);
   fulfil = new UpdateFulfilment(w.orders, read);
@@ -214,7 +209,7 @@ describe('order events in the outbox', () => {
 
     await expect(
       w.orders.apply(order, moves.fulfilled(order, 'SHIPPED', 'admin-1'), {
-        alongside: [Prisma.sql`INSERT INTO "order_events" ("id") VALUES (NULL)`],
+        alongside: [Prisma.sql`INSERT INTO "order_events" ("order_id") VALUES (NULL)`],
       }),
     ).rejects.toThrow();
 
@@ -229,12 +224,12 @@ describe('order events in the outbox', () => {
 
     // The unique (order_id, sequence) key is the backstop: a duplicate number can never be stored.
     await expect(
-      w.prisma.$executeRaw`INSERT INTO "order_events" ("id", "order_id", "sequence", "type", "occurred_at", "payload")
-        VALUES (${randomUUID()}, ${order.id}, 1, 'order.created', ${new Date()}, '{}')`,
+      w.prisma.$executeRaw`INSERT INTO "order_events" ("order_id", "sequence", "type", "occurred_at", "payload")
+        VALUES (${order.id}, 1, 'order.created', ${new Date()}, '{}')`,
     ).rejects.toThrow();
     // Through the outbox statement the next number is counted instead.
     await w.prisma.$executeRaw(
-      insertOrderEvent({ id: randomUUID(), orderId: order.id, type: 'order.shipped', occurredAt: new Date(), payload: '{"order":{}}' }),
+      insertOrderEvent({ orderId: order.id, type: 'order.shipped', occurredAt: new Date(), payload: '{"order":{}}' }),
     );
     expect((await eventsOf(order.id)).map((e) => e.sequence)).toEqual([1, 2, 3]);
   });

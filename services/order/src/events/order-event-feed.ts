@@ -11,13 +11,14 @@ export class UnknownEventCursorError extends BadRequestError {
 /**
  * GET /api/orders/events/: every order event, oldest first, a page at a time, the way a consumer
  * without a broker polls for them (as Stripe's events are polled): it asks for the page after the
- * last event it read. Pages never skip an event, however the writes interleave (see EventHorizon).
+ * last event it read. Pages never skip an event, however the writes interleave (see FeedOrder).
  */
 export class OrderEventFeed {
   constructor(private readonly events: OrderEventsRepository) {}
 
   async page(after: string | undefined, limit: number): Promise<StoredOrderEvent[]> {
-    if (after !== undefined && !(await this.events.exists(after))) throw new UnknownEventCursorError();
-    return this.events.page(after ?? null, limit);
+    const position = after === undefined ? null : await this.events.positionOf(after);
+    if (after !== undefined && position === null) throw new UnknownEventCursorError();
+    return this.events.page(position, limit);
   }
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Order } from '../orders/domain/order.js';
 import type { OrderChange } from '../orders/domain/order-state.js';
 import { toOrderJson } from '../orders/http/order-json.js';
@@ -22,11 +21,10 @@ const STATUS_EVENTS = {
 } as const satisfies Partial<Record<Order['status'], OrderEventType>>;
 
 /**
- * An event about to be written with its change. Its `sequence` is not known here: the database
- * counts it, in the transaction of the change, after the order's row is locked.
+ * An event about to be written with its change. Its `sequence` and its position (hence its id)
+ * are not known here: the database gives them, in the statement of the change.
  */
 export interface NewOrderEvent {
-  id: string;
   orderId: string;
   type: OrderEventType;
   occurredAt: Date;
@@ -59,12 +57,14 @@ function newEvent(type: OrderEventType, order: Order): NewOrderEvent {
     fields.cancellation_reason = order.cancellationReason;
     fields.code = order.failureCode;
   }
-  return { id: timeOrderedUuid(), orderId: order.id, type, occurredAt: order.updatedAt, payload: JSON.stringify(fields) };
+  return { orderId: order.id, type, occurredAt: order.updatedAt, payload: JSON.stringify(fields) };
 }
 
 /** An event as it is stored: what the feed, the stream and the relay read. */
 export interface StoredOrderEvent {
   id: string;
+  /** Its place in the outbox (in commit order on SQLite); its id is made from it. */
+  position: number;
   orderId: string;
   sequence: number;
   type: OrderEventType;
@@ -85,18 +85,4 @@ export function eventJsonText(event: StoredOrderEvent): string {
     sequence: event.sequence,
   });
   return `${envelope.slice(0, -1)},${event.payload.slice(1)}`;
-}
-
-/**
- * A UUID of version 7 (RFC 9562): the time in milliseconds first, then random bits. Event ids
- * that grow with time are added at the end of the outbox's id index instead of anywhere in it,
- * which keeps the write that goes with every change of an order cheap.
- */
-export function timeOrderedUuid(now = Date.now()): string {
-  const bytes = randomBytes(16);
-  bytes.writeUIntBE(now, 0, 6);
-  bytes[6] = ((bytes[6] as number) & 0x0f) | 0x70;
-  bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -105,7 +105,7 @@ export class OutboxRelay {
     } catch (err) {
       throw new RelayTrouble('broker', describe(err));
     }
-    const confirmed = batch.filter((_, i) => outcomes[i] === 'confirmed').map((event) => event.id);
+    const confirmed = batch.filter((_, i) => outcomes[i] === 'confirmed').map((event) => event.position);
     for (const outcome of outcomes) this.published.inc({ outcome });
     await this.#database(() => this.events.markPublished(confirmed, new Date()));
     if (confirmed.length < batch.length) {

@@ -176,10 +176,10 @@ export class OrdersRepository {
       await this.prisma.$transaction([
         this.prisma.$executeRaw`
         INSERT INTO "orders" ("id", "customer_name", "user_id", "status", "reservation_state", "payment_state", "status_changed_by",
-          "created_at", "updated_at", "lease_token", "lease_work", "lease_expires_at", "event_id", "event_type", "event_payload")
+          "created_at", "updated_at", "lease_token", "lease_work", "lease_expires_at", "event_type", "event_payload")
         VALUES (${record.id}, ${record.customerName}, ${record.userId}, ${record.status}, ${record.reservationState},
           ${record.paymentState}, ${order.placedBy}, ${at}, ${at}, ${lease.token}, ${'workflow' satisfies OrderWork},
-          ${this.clock.after(lease.ttlMs)}, ${created.id}, ${created.type}, ${created.payload})`,
+          ${this.clock.after(lease.ttlMs)}, ${created.type}, ${created.payload})`,
         this.prisma.$executeRaw`
         INSERT INTO "order_items" ("order_id", "product_id", "quantity") VALUES ${Prisma.join(items)}`,
       ]);
