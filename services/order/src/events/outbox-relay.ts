@@ -62,13 +62,18 @@ export class OutboxRelay {
     this.#running = this.#loop();
   }
 
-  /** Stops after the round in flight, gives the lease up and closes the connection. */
+  /**
+   * Stops after the round in flight, gives the lease up and closes the connection. The connection is
+   * closed first: confirms still awaited settle at once (those events are published again later).
+   */
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#wake?.();
+    await this.publisher.close();
     await this.#running;
     if (this.#leader) await this.leases.release(this.#owner).catch(() => undefined);
     this.#leader = false;
+    // A round that began as the stop came may have connected again.
     await this.publisher.close();
   }
 
@@ -91,6 +96,7 @@ export class OutboxRelay {
 
   /** One round; returns how long to wait before the next. */
   async #round(): Promise<number> {
+    if (this.#stopping) return 0;
     try {
       await this.publisher.connect();
     } catch (err) {
@@ -136,6 +142,8 @@ export class OutboxRelay {
   }
 
   async #failed(err: unknown): Promise<void> {
+    // Closing the connection to stop fails the round in flight: nothing to report.
+    if (this.#stopping) return;
     const trouble = err instanceof RelayTrouble ? err : new RelayTrouble('database', describe(err));
     if (trouble.kind === 'broker') {
       // A new connection for the next round; meanwhile another replica that reaches the broker may publish.
