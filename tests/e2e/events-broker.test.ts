@@ -148,10 +148,7 @@ describe.skipIf(!broker)('order events through RabbitMQ', () => {
     gate.close();
     const orders = await placeOrders(2);
     const events = await eventsOf(orders);
-    const unlock = await lockOutboxWrites(
-      trio.orderEnv.DATABASE_URL as string,
-      events.map((event) => event.id),
-    );
+    const unlock = await lockOutboxWrites(trio.orderEnv.DATABASE_URL as string, orders);
     // The relay sends an order's next event only once the one before it is marked: the first ones go out now.
     const firsts = events.filter((event) => event.sequence === 1);
 
