@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type EventJson, expectInSequencePerOrder, feedEvents, firstDeliveredEvents, startLoad } from './events-harness.js';
-import { startTrio, type Trio } from './harness.js';
+import { startTrio, type Trio, type TrioOptions } from './harness.js';
 
 // The order service with a real RabbitMQ (127.0.0.1:5672, guest/guest, or RABBITMQ_TEST_URL): its
 // relay publishes every event, through a TCP gate (a broker that can be made to go away) to an
@@ -37,9 +37,12 @@ beforeAll(async () => {
   const exchange = uniqueBrokerName('test-order-events');
   queue = await BoundQueue.open(exchange);
   gate = await startTcpGate();
-  trio = await startTrio({
+  // Processes of their own: the order service is killed (-9) here, and its log is read.
+  const options: TrioOptions & { processes?: boolean } = {
+    processes: true,
     orderEnv: { RABBITMQ_URL: gate.url, ORDER_EVENTS_EXCHANGE: exchange, ORDER_EVENTS_RELAY_LEASE_MS: '2000' },
-  });
+  };
+  trio = await startTrio(options);
 });
 beforeEach(async () => {
   if (broker) releaseShared = await lockBroker('shared');
