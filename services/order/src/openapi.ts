@@ -14,6 +14,7 @@ import {
 } from '@order-system/contracts';
 import { type ApiSpec, buildOpenApi, type ParameterSpec } from '@order-system/platform';
 import { z } from 'zod';
+import { orderEventJson, orderEventList, orderEventsQuery } from './events/event-schemas.js';
 
 const orderList = z.array(orderJson);
 
@@ -139,6 +140,43 @@ const cancelledByAdmin = {
   status_history: [...paid.status_history, { from: 'PAID', to: 'CANCELLED', at: T2, by: 'admin', reason: 'Cancelled by admin' }],
 };
 
+const EVENT_CREATED = '5b7f1c2e-8d4a-4e6b-9f3c-1a2b3c4d5e6f';
+const EVENT_PAID = '9c8d7e6f-5a4b-4c3d-8e2f-0a1b2c3d4e5f';
+const pending = {
+  ...paid,
+  items: [{ product_id: 1, name: null, unit_price: null, quantity: 2, line_total: null }],
+  total_amount: null,
+  status: 'PENDING',
+  payment_status: null,
+  updated_at: T0,
+  status_history: [paid.status_history[0]],
+};
+const createdEvent = { id: EVENT_CREATED, type: 'order.created', occurred_at: T0, order_id: ORDER_ID, sequence: 1, order: pending };
+const paidEvent = { id: EVENT_PAID, type: 'order.paid', occurred_at: T1, order_id: ORDER_ID, sequence: 2, order: paid };
+/** What a live status stream sends: the order as it is, then each event, and heartbeats. */
+const orderEventStream = z.string().meta({
+  description:
+    'Server-Sent Events. First `event: order.state` with the order as it is (`{"type":"order.state","order_id","sequence","order"}`, ' +
+    'its `id` the sequence of the last event so far), then one message per event as it commits (`event:` its type, `id:` its ' +
+    'sequence, `data:` the event JSON, as in GET /api/orders/events/), and a `: heartbeat` comment line every ' +
+    'ORDER_EVENTS_HEARTBEAT_MS (15 s). Resumed with Last-Event-ID, it starts with the events after that one instead.',
+});
+const streamExample = [
+  'retry: 2000',
+  '',
+  'id: 1',
+  'event: order.state',
+  `data: ${JSON.stringify({ type: 'order.state', order_id: ORDER_ID, sequence: 1, order: pending })}`,
+  '',
+  'id: 2',
+  'event: order.paid',
+  `data: ${JSON.stringify(paidEvent)}`,
+  '',
+  ': heartbeat',
+  '',
+  '',
+].join('\n');
+
 const orderId: ParameterSpec = {
   description: 'Order id (a malformed one is a 404)',
   schema: { type: 'string', format: 'uuid' },
@@ -178,6 +216,9 @@ export const orderApi: ApiSpec = {
     CartItemUpdate: cartItemUpdateBody,
     CartCheckout: cartCheckoutBody,
     CartChanged: cartChangedJson,
+    OrderEvent: orderEventJson,
+    OrderEventList: orderEventList,
+    OrderEventStream: orderEventStream,
   },
   paths: {
     '/api/orders/': {
@@ -302,6 +343,82 @@ export const orderApi: ApiSpec = {
             headers: ['Location', 'Idempotent-Replayed'],
             example: outcome(cancelledAs('Payment service unavailable'), 'payment_service_unavailable', 'Payment service unavailable'),
           },
+        },
+      },
+    },
+    '/api/orders/events/': {
+      get: {
+        operationId: 'listOrderEvents',
+        summary: 'Every order event, oldest first, a page at a time: the feed a consumer without a broker polls',
+        description:
+          'One event per change of an order: order.created, order.paid, order.cancelled (with `cancellation_reason` and `code`), ' +
+          'order.shipped, order.delivered, order.refunded; each with the order as GET /api/orders/{id}/ returned it right after ' +
+          'the change, and its `sequence` among the order\u2019s events. An event is recorded in the transaction of its change. ' +
+          'Poll with `after` = the id of the last event read (the `Link` rel="next" of every page says where to ask next, also ' +
+          'when the page is empty); no event is ever skipped. Events are kept ORDER_EVENTS_RETENTION_DAYS (30) days; an ' +
+          '`after` that was pruned is a 400 invalid_cursor. With RABBITMQ_URL set the same events are also published to the ' +
+          'topic exchange `order_events` (routing key = type, message_id = id).',
+        access: { roles: 'admin or service' },
+        query: orderEventsQuery,
+        responses: {
+          200: {
+            description: 'the events after `after` (at most `limit`), in the order they were recorded',
+            schema: orderEventList,
+            headers: ['Link'],
+            example: [createdEvent, paidEvent],
+          },
+          400: {
+            description: 'a bad `after` or `limit`, an unknown query parameter, or invalid_cursor: `after` names no event kept',
+            schema: 'Error',
+            examples: {
+              limit: {
+                summary: 'limit out of range',
+                value: validation('Validation failed', { limit: ['must be an integer from 1 to 100'] }),
+              },
+              invalid_cursor: {
+                summary: 'an event id that is unknown or pruned',
+                value: {
+                  error: 'after names no event: it is unknown, or older than the retention period and pruned',
+                  code: 'invalid_cursor',
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    '/api/orders/{id}/events/stream': {
+      get: {
+        operationId: 'streamOrderEvents',
+        summary: 'The live status of one order, as Server-Sent Events',
+        description:
+          'The order as it is at once, then every event of the order as it commits (on any replica), in sequence order, and ' +
+          'heartbeats. A client that reconnects sends `Last-Event-ID` (the `id` of the last message it got: a sequence, or an ' +
+          'event id) and gets every event after it, without a gap. Who may read the order may follow it.',
+        access: { optional: 'needed for an order placed with a customer token: its owner or an admin' },
+        params: { id: orderId },
+        headers: {
+          'Last-Event-ID': {
+            description: 'Resume after this message: the sequence of an event of this order already received (or its event id)',
+            schema: { type: 'string', maxLength: 64 },
+            example: '2',
+          },
+        },
+        responses: {
+          200: {
+            description: 'the event stream (text/event-stream), open until the client leaves',
+            contentType: 'text/event-stream',
+            schema: orderEventStream,
+            example: streamExample,
+          },
+          400: {
+            description: 'a Last-Event-ID that names no event of this order already sent',
+            schema: 'Error',
+            example: validation('Last-Event-ID names no event of this order', {
+              'Last-Event-ID': ['must be the id of an event of this order that was sent already (a sequence from 0 to 2, or an event id)'],
+            }),
+          },
+          404: notFound,
         },
       },
     },
