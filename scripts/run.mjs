@@ -3,7 +3,7 @@
 // (through npx when pnpm is not installed), generates the Prisma clients, then runs the command.
 //
 //   node scripts/run.mjs start | dev | build | test [vitest args] | test:docker [vitest args] | typecheck | lint
-//                        | bench [args] | token [args] | setup
+//                        | bench [args] | token [args] | events [args] | setup
 //
 // start: compile what changed (tsc --build), then run the compiled services; dev: run the
 // TypeScript sources through tsx, no build. Both read ./.env (the environment wins over it).
@@ -88,6 +88,9 @@ switch (command) {
     break;
   case 'token':
     process.exit(run(root, process.execPath, [...tsxArgs('token.ts'), ...args]));
+    break;
+  case 'events':
+    process.exit(run(root, process.execPath, [...tsxArgs('events.ts'), ...args]));
     break;
   default:
     console.error(`unknown command: ${command}`);

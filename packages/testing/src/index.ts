@@ -7,6 +7,21 @@ export { type Listening, listen } from './listen.js';
 export { documentProblems, expressRoutes, type LintProblem, type LintResult, lintOpenApi, openApiRoutes } from './openapi.js';
 export { undocumentedAnswers } from './openapi-probe.js';
 export { describeOpenApiDocument, type OpenApiSuiteOptions } from './openapi-suite.js';
+export {
+  BoundQueue,
+  brokerAnswers,
+  canControlBroker,
+  type EventStream,
+  lockBroker,
+  openEventStream,
+  type ReceivedMessage,
+  rabbitmqctl,
+  type SseMessage,
+  startTcpGate,
+  type TcpGate,
+  TEST_RABBITMQ_URL,
+  uniqueBrokerName,
+} from './order-events.js';
 export { createTestDatabase, databaseUrlOn } from './postgresql/temp-postgresql.js';
 export { REPO_ROOT, type ServiceName, type ServiceProcess, startServiceProcess } from './process.js';
 export {

@@ -2,6 +2,7 @@ import { createServiceApp, type ServiceApi } from '@order-system/platform';
 import type { Express } from 'express';
 import { cartRoutes } from './cart/cart.router.js';
 import type { OrderDeps } from './deps.js';
+import { orderEventsRoutes } from './events/order-events.router.js';
 import { ordersRoutes } from './orders/http/orders.router.js';
 
 /** The order service's API: every route, each declared once beside its handler. */
@@ -14,7 +15,7 @@ export function orderApi(deps: OrderDeps): ServiceApi {
       'outage are finished or compensated by a recovery job (at start and periodically).',
     port: 8000,
     ready: { checks: ['database', 'product_service', 'payment_service'] },
-    routes: [...ordersRoutes(deps.orders), ...cartRoutes(deps.cart)],
+    routes: [...ordersRoutes(deps.orders), ...orderEventsRoutes(deps.events), ...cartRoutes(deps.cart)],
   };
 }
 

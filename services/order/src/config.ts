@@ -50,6 +50,25 @@ export const orderConfigSchema = baseConfigSchema.extend({
   CART_TTL_DAYS: integer(1, 3650, 30),
   /** How often expired carts are looked for (it also happens once at start). */
   CART_EXPIRY_INTERVAL_MS: integer(1000, 86_400_000, 3_600_000),
+  /**
+   * The RabbitMQ the order events are published to (amqp:// or amqps://, with credentials and vhost).
+   * Unset: no broker; the events are still recorded, and served by GET /api/orders/events/.
+   */
+  RABBITMQ_URL: z.url({ protocol: /^amqps?$/, error: 'must be an amqp:// or amqps:// URL' }).optional(),
+  /** The durable topic exchange the events are published to (routing key: the event type). */
+  ORDER_EVENTS_EXCHANGE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,255}$/, 'must be 1-255 letters, digits, "-", "_", "." or ":"')
+    .default('order_events'),
+  /** Days an order event is kept (an order's last event is always kept); with a broker, only once published. */
+  ORDER_EVENTS_RETENTION_DAYS: integer(1, 3650, 30),
+  /** Time between two heartbeats (comment lines) of a live order status stream (ms). */
+  ORDER_EVENTS_HEARTBEAT_MS: integer(100, 300_000, 15_000),
+  /**
+   * Where replicas share PostgreSQL: how long the event relay lease of the replica that publishes
+   * lasts without renewal (ms); another replica takes over publishing this long after it died.
+   */
+  ORDER_EVENTS_RELAY_LEASE_MS: integer(1000, 600_000, 15_000),
 });
 
 export type OrderConfig = z.infer<typeof orderConfigSchema>;

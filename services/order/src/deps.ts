@@ -15,6 +15,17 @@ import { CheckoutCart } from './cart/checkout-cart.js';
 import { ShoppingCart } from './cart/shopping-cart.js';
 import type { OrderConfig } from './config.js';
 import { ORDER_DATABASE } from './database.js';
+import { EventIds } from './events/event-ids.js';
+import { registerOutboxMetrics } from './events/event-metrics.js';
+import { EventRetention } from './events/event-retention.js';
+import { LiveOrderStatus } from './events/live-order-status.js';
+import { OrderEventFeed } from './events/order-event-feed.js';
+import { OrderEventStreams } from './events/order-event-streams.js';
+import { OrderEventsRepository, positionOrder, readEventIdPrefix, transactionOrder } from './events/order-events.repository.js';
+import type { OrderEventUseCases } from './events/order-events.router.js';
+import { OutboxRelay } from './events/outbox-relay.js';
+import { RabbitMqPublisher } from './events/rabbitmq-publisher.js';
+import { processRelayLease, RelayLeaseRepository } from './events/relay-lease.repository.js';
 import type { PrismaClient } from './generated/prisma/client.js';
 import { OrderCompensation } from './orders/compensation/order-compensation.js';
 import { databaseClock, processClock } from './orders/concurrency/lease-clock.js';
@@ -42,6 +53,16 @@ export { MIGRATIONS_DIR } from './database.js';
 const HEALTH_TIMEOUT_MS = 1000;
 /** Orders one recovery pass looks at, at most; the rest wait for the next pass. */
 const RECOVERY_BATCH_SIZE = 200;
+/** How often open live-status streams look for new events: a change reaches them within this. */
+const STREAM_POLL_MS = 250;
+/** How often the relay looks at an empty outbox, and how many events it publishes at once. */
+const RELAY_INTERVAL_MS = 100;
+const RELAY_BATCH_SIZE = 200;
+/** The relay's backoff while the broker is down: from the first to the longest wait. */
+const RELAY_RETRY_MIN_MS = 250;
+const RELAY_RETRY_MAX_MS = 5000;
+/** How often events older than the retention period are pruned. */
+const RETENTION_INTERVAL_MS = 3_600_000;
 
 export interface OrderDeps {
   config: OrderConfig;
@@ -51,10 +72,16 @@ export interface OrderDeps {
   metrics: ServiceMetrics;
   orders: OrderUseCases;
   cart: CartUseCases;
+  events: OrderEventUseCases;
+  /** The live-status streams open on this process. */
+  streams: OrderEventStreams;
+  /** Publishes the outbox to RabbitMQ; none without RABBITMQ_URL. */
+  relay: OutboxRelay | undefined;
+  retention: EventRetention;
   recovery: RecoveryJob;
   cartExpiry: CartExpiryJob;
   readiness: () => Promise<ReadinessReport>;
-  /** Starts background work (the recovery job, the removal of expired carts), once the service listens. */
+  /** Starts background work (the recovery job, the removal of expired carts, the event relay, pruning), once the service listens. */
   start: () => void;
   close: () => Promise<void>;
 }
@@ -99,6 +126,42 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
   const carts = new CartsRepository(prisma);
   // Every write that records an order PAID empties the cart checked out as that order, in its transaction.
   const paidFollowUps = (orderId: string) => carts.emptiedWith(orderId);
+
+  // The order events: the orders repository writes each one with its change (the outbox); these
+  // read it. The order in which the feed reads it is the one thing that differs by database.
+  const eventRows = new OrderEventsRepository(
+    prisma,
+    kind === 'postgresql' ? transactionOrder : positionOrder,
+    new EventIds(await readEventIdPrefix(prisma)),
+  );
+  const published = registerOutboxMetrics(metrics, eventRows, logger);
+  const streams = new OrderEventStreams(eventRows, logger, { pollMs: STREAM_POLL_MS, heartbeatMs: config.ORDER_EVENTS_HEARTBEAT_MS });
+  // One relay at a time: where replicas share PostgreSQL, the holder of the lease row; on an SQLite
+  // file, owned by one process, that process.
+  const relayLease = kind === 'postgresql' ? new RelayLeaseRepository(prisma, databaseClock) : processRelayLease;
+  const relay =
+    config.RABBITMQ_URL === undefined
+      ? undefined
+      : new OutboxRelay(
+          eventRows,
+          relayLease,
+          new RabbitMqPublisher(config.RABBITMQ_URL, config.ORDER_EVENTS_EXCHANGE),
+          published,
+          logger.child({ job: 'event-relay' }),
+          {
+            intervalMs: RELAY_INTERVAL_MS,
+            leaseTtlMs: config.ORDER_EVENTS_RELAY_LEASE_MS,
+            batchSize: RELAY_BATCH_SIZE,
+            retryMinMs: RELAY_RETRY_MIN_MS,
+            retryMaxMs: RELAY_RETRY_MAX_MS,
+          },
+        );
+  const retention = new EventRetention(eventRows, logger, {
+    retentionDays: config.ORDER_EVENTS_RETENTION_DAYS,
+    intervalMs: RETENTION_INTERVAL_MS,
+    unpublishedToo: relay === undefined,
+  });
+  const events: OrderEventUseCases = { feed: new OrderEventFeed(eventRows), live: new LiveOrderStatus(read, eventRows, streams) };
 
   const recoveryLogger = logger.child({ job: 'recovery' });
   const recovery = new RecoveryJob(
@@ -155,6 +218,10 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
     metrics,
     orders,
     cart,
+    events,
+    streams,
+    relay,
+    retention,
     recovery,
     cartExpiry,
     // Ready when the database answers. The neighbours are reported, not required: without them the
@@ -170,9 +237,12 @@ export async function createDeps(config: OrderConfig, logger: Logger): Promise<O
     start: () => {
       recovery.start();
       cartExpiry.start();
+      relay?.start();
+      retention.start();
     },
     close: async () => {
-      await Promise.all([recovery.stop(), cartExpiry.stop()]);
+      streams.close();
+      await Promise.all([recovery.stop(), cartExpiry.stop(), relay?.stop(), retention.stop()]);
       productHttp.close();
       paymentHttp.close();
       await prisma.$disconnect();

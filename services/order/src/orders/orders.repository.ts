@@ -1,4 +1,6 @@
 import { isUniqueViolation } from '@order-system/platform';
+import { changeEvents, creationEvent } from '../events/order-event.js';
+import { eventColumns, insertOrderEvent } from '../events/order-events.repository.js';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { LeaseClock } from './concurrency/lease-clock.js';
 import type { Order, OrderLine, OrderStatus, OrderWork, ShippingAddress } from './domain/order.js';
@@ -165,8 +167,9 @@ export class OrdersRepository {
   /**
    * The order as PENDING with the requested items (no prices yet), its reservation marked REQUESTED
    * (it is written just before the reservation is sent, so a crash from here on leaves stock to
-   * release), held by the creating workflow under `lease` for `leaseMs`: in one transaction. An order
-   * of that id written already (another request's, under the same Idempotency-Key) is answered as it is.
+   * release), held by the creating workflow under `lease` for `leaseMs`: in one transaction. Its
+   * order.created event is written by the same statement (see eventColumns). An order of that id
+   * written already (another request's, under the same Idempotency-Key) is answered as it is.
    * With a `condition`, it runs in the same transaction, and nothing is written unless it applies.
    */
   async create(order: NewOrder, lease: { token: string; ttlMs: number }, condition?: CreateCondition): Promise<CreateOutcome> {
@@ -191,15 +194,16 @@ export class OrdersRepository {
     };
     const items = record.items.map((item) => Prisma.sql`(${record.id}, ${item.productId}, ${item.quantity})`);
     const ship = record.shippingAddress;
+    const created = creationEvent(record);
     const statements = [
       Prisma.sql`
         INSERT INTO "orders" ("id", "customer_name", "user_id", "status", "reservation_state", "payment_state", "status_changed_by",
           "shipping_name", "shipping_line1", "shipping_line2", "shipping_city", "shipping_region", "shipping_postal_code",
-          "shipping_country", "created_at", "updated_at", "lease_token", "lease_work", "lease_expires_at")
+          "shipping_country", "created_at", "updated_at", "lease_token", "lease_work", "lease_expires_at", "event_type", "event_payload")
         VALUES (${record.id}, ${record.customerName}, ${record.userId}, ${record.status}, ${record.reservationState},
           ${record.paymentState}, ${order.placedBy}, ${ship?.name ?? null}, ${ship?.line1 ?? null}, ${ship?.line2 ?? null},
           ${ship?.city ?? null}, ${ship?.region ?? null}, ${ship?.postalCode ?? null}, ${ship?.country ?? null}, ${at}, ${at},
-          ${lease.token}, ${'workflow' satisfies OrderWork}, ${this.clock.after(lease.ttlMs)})`,
+          ${lease.token}, ${'workflow' satisfies OrderWork}, ${this.clock.after(lease.ttlMs)}, ${created.type}, ${created.payload})`,
       Prisma.sql`
         INSERT INTO "order_items" ("order_id", "product_id", "quantity") VALUES ${Prisma.join(items)}`,
     ];
@@ -225,14 +229,20 @@ export class OrdersRepository {
    * Writes one change of the state machine, conditional on the order still having the status the
    * change expects (and, with a fence, on its lease still being the writer's): the order as it now
    * is, or null when the condition no longer held (someone else changed or took the order first),
-   * in which case nothing was written.
+   * in which case nothing was written. The event the change makes (order.paid, order.refunded, ...)
+   * is written by the update itself (see eventColumns), so exactly when the change is.
    */
   async apply(order: Order, change: OrderChange, options: WriteOptions = {}): Promise<Order | null> {
     const at = new Date();
+    const next = applied(order, change, at);
+    const [event, ...moreEvents] = changeEvents(order, change, next);
     const condition = Prisma.sql`"id" = ${change.orderId} AND "status" = ${change.expect}${fenced(options.fence)}`;
-    const update = Prisma.sql`UPDATE "orders" SET ${assignments(change, at, options.releaseLease === true)} WHERE ${condition}`;
+    const set = assignments(change, at, options.releaseLease === true);
+    const update = Prisma.sql`UPDATE "orders" SET ${event ? Prisma.sql`${set}, ${eventColumns(event)}` : set} WHERE ${condition}`;
     const also = followUps(change, condition, at);
-    const alongside = options.alongside ?? [];
+    // A change that makes two events (cancelled and refunded at once) writes the second after the
+    // update applied, in its transaction.
+    const alongside = [...(options.alongside ?? []), ...moreEvents.map(insertOrderEvent)];
     let count: number;
     if (alongside.length > 0) {
       count = await this.prisma.$transaction(async (tx) => {
@@ -248,7 +258,7 @@ export class OrdersRepository {
       // are written exactly when the update is.
       [count] = await this.prisma.$transaction([this.prisma.$executeRaw(update), ...also.map((sql) => this.prisma.$executeRaw(sql))]);
     }
-    return count === 1 ? applied(order, change, at) : null;
+    return count === 1 ? next : null;
   }
 }
 
