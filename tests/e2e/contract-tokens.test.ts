@@ -31,6 +31,8 @@ interface ProtectedRoute {
   status: number;
   /** Makes what the call needs (with the platform's own tokens) and gives the path and body. */
   prepare: (caller: { role: Role; sub: string }) => Promise<Prepared>;
+  /** An answer that stays open (Server-Sent Events): its status and headers are read, then the stream closed. */
+  streams?: true;
 }
 
 const product = () => trio.createProduct({ price: '2.00', stock: 5 });
@@ -186,6 +188,23 @@ const ROUTES: ProtectedRoute[] = [
   },
   {
     service: 'order',
+    method: 'GET',
+    template: '/api/orders/{id}/events/stream',
+    roles: ['customer', 'admin'],
+    status: 200,
+    streams: true,
+    prepare: async (caller) => ({ path: `/api/orders/${await orderFor(caller)}/events/stream` }),
+  },
+  {
+    service: 'order',
+    method: 'GET',
+    template: '/api/orders/events/',
+    roles: ['admin', 'service'],
+    status: 200,
+    prepare: async () => ({ path: '/api/orders/events/?limit=1' }),
+  },
+  {
+    service: 'order',
     method: 'POST',
     template: '/api/orders/{id}/cancel/',
     roles: ['customer', 'admin'],
@@ -269,7 +288,18 @@ const ROUTES: ProtectedRoute[] = [
 
 const label = (route: ProtectedRoute) => `${route.method} ${route.service} ${route.template}`;
 const send = (route: ProtectedRoute, prepared: Prepared, auth: string) =>
-  call(route.method, `${trio[route.service].url}${prepared.path}`, prepared.body, { auth });
+  route.streams
+    ? openThenClose(`${trio[route.service].url}${prepared.path}`, auth)
+    : call(route.method, `${trio[route.service].url}${prepared.path}`, prepared.body, { auth });
+
+/** A GET whose answer may be a stream that never ends: a JSON error is read whole, a stream closed once its headers are in. */
+async function openThenClose(url: string, auth: string) {
+  const res = await fetch(url, { headers: { Authorization: auth } });
+  const json = (res.headers.get('content-type') ?? '').includes('application/json');
+  const body: unknown = json ? await res.json() : undefined;
+  if (!json) await res.body?.cancel();
+  return { status: res.status, body, headers: res.headers };
+}
 
 /** Tokens such as any other issuer holding JWT_SECRET makes them, with jsonwebtoken itself. */
 const STOCK_TOKENS: Record<string, (role: Role, sub: string) => string> = {
