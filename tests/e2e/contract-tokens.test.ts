@@ -31,8 +31,8 @@ interface ProtectedRoute {
   status: number;
   /** Makes what the call needs (with the platform's own tokens) and gives the path and body. */
   prepare: (caller: { role: Role; sub: string }) => Promise<Prepared>;
-  /** An answer that stays open (Server-Sent Events): its status and headers are read, then the stream closed. */
-  streams?: true;
+  /** An answer that never ends (Server-Sent Events): its status is read, then the stream is closed. */
+  stream?: true;
 }
 
 const product = () => trio.createProduct({ price: '2.00', stock: 5 });
@@ -188,23 +188,6 @@ const ROUTES: ProtectedRoute[] = [
   },
   {
     service: 'order',
-    method: 'GET',
-    template: '/api/orders/{id}/events/stream',
-    roles: ['customer', 'admin'],
-    status: 200,
-    streams: true,
-    prepare: async (caller) => ({ path: `/api/orders/${await orderFor(caller)}/events/stream` }),
-  },
-  {
-    service: 'order',
-    method: 'GET',
-    template: '/api/orders/events/',
-    roles: ['admin', 'service'],
-    status: 200,
-    prepare: async () => ({ path: '/api/orders/events/?limit=1' }),
-  },
-  {
-    service: 'order',
     method: 'POST',
     template: '/api/orders/{id}/cancel/',
     roles: ['customer', 'admin'],
@@ -218,6 +201,23 @@ const ROUTES: ProtectedRoute[] = [
     roles: ['admin'],
     status: 200,
     prepare: async () => ({ path: `/api/orders/${await paidOrder()}/status/`, body: { status: 'SHIPPED' } }),
+  },
+  {
+    service: 'order',
+    method: 'GET',
+    template: '/api/orders/events/',
+    roles: ['service', 'admin'],
+    status: 200,
+    prepare: async () => ({ path: '/api/orders/events/?limit=1' }),
+  },
+  {
+    service: 'order',
+    method: 'GET',
+    template: '/api/orders/{id}/events/stream',
+    roles: ['customer', 'admin'],
+    status: 200,
+    stream: true,
+    prepare: async (caller) => ({ path: `/api/orders/${await orderFor(caller)}/events/stream` }),
   },
   {
     service: 'order',
@@ -287,19 +287,16 @@ const ROUTES: ProtectedRoute[] = [
 ];
 
 const label = (route: ProtectedRoute) => `${route.method} ${route.service} ${route.template}`;
-const send = (route: ProtectedRoute, prepared: Prepared, auth: string) =>
-  route.streams
-    ? openThenClose(`${trio[route.service].url}${prepared.path}`, auth)
-    : call(route.method, `${trio[route.service].url}${prepared.path}`, prepared.body, { auth });
-
-/** A GET whose answer may be a stream that never ends: a JSON error is read whole, a stream closed once its headers are in. */
-async function openThenClose(url: string, auth: string) {
-  const res = await fetch(url, { headers: { Authorization: auth } });
-  const json = (res.headers.get('content-type') ?? '').includes('application/json');
-  const body: unknown = json ? await res.json() : undefined;
-  if (!json) await res.body?.cancel();
+const send = async (route: ProtectedRoute, prepared: Prepared, auth: string) => {
+  const url = `${trio[route.service].url}${prepared.path}`;
+  if (!route.stream) return call(route.method, url, prepared.body, { auth });
+  // A stream's status comes with its headers; an error is a JSON body that ends.
+  const closed = new AbortController();
+  const res = await fetch(url, { method: route.method, headers: { Authorization: auth }, signal: closed.signal });
+  const body = res.ok ? null : await res.json();
+  closed.abort();
   return { status: res.status, body, headers: res.headers };
-}
+};
 
 /** Tokens such as any other issuer holding JWT_SECRET makes them, with jsonwebtoken itself. */
 const STOCK_TOKENS: Record<string, (role: Role, sub: string) => string> = {
