@@ -1,7 +1,7 @@
 import type { Counter, Logger, ServiceMetrics } from '@order-system/platform';
 import { Gauge } from 'prom-client';
 import type { OrderEventsRepository } from './order-events.repository.js';
-import type { PublishOutcome } from './rabbitmq-publisher.js';
+import type { PublishOutcome } from './relay/rabbitmq-publisher.js';
 
 const OUTCOMES: PublishOutcome[] = ['confirmed', 'nacked', 'unconfirmed'];
 

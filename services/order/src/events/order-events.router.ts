@@ -5,10 +5,10 @@ import { z } from 'zod';
 import { ORDER_ID, orderId, orderNotFound, paid, pending, T0, T1, validation } from '../orders/http/order-docs.js';
 import { toOrderJson } from '../orders/http/order-json.js';
 import { orderEventJson, orderEventsQuery } from './event-schemas.js';
-import type { LiveOrderStatus, StreamOpening } from './live-order-status.js';
+import type { LiveOrderStatus, StreamOpening } from './live/live-order-status.js';
+import type { StreamSink } from './live/order-event-streams.js';
 import { eventJsonText } from './order-event.js';
 import { type OrderEventFeed, UnknownEventCursorError } from './order-event-feed.js';
-import type { StreamSink } from './order-event-streams.js';
 
 export interface OrderEventUseCases {
   feed: OrderEventFeed;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Counter, Logger } from '@order-system/platform';
-import type { OrderEventsRepository } from './order-events.repository.js';
+import type { OrderEventsRepository } from '../order-events.repository.js';
 import type { EventPublisher, PublishOutcome } from './rabbitmq-publisher.js';
 import type { RelayLease } from './relay-lease.repository.js';
 

@@ -1,6 +1,6 @@
 import type { Logger } from '@order-system/platform';
-import type { StoredOrderEvent } from './order-event.js';
-import type { OrderEventsRepository } from './order-events.repository.js';
+import type { StoredOrderEvent } from '../order-event.js';
+import type { OrderEventsRepository } from '../order-events.repository.js';
 
 /** Where a stream's messages go: an open Server-Sent Events answer. */
 export interface StreamSink {

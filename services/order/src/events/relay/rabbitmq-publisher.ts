@@ -1,5 +1,5 @@
 import { type ChannelModel, type ConfirmChannel, connect } from 'amqplib';
-import { eventJsonText, type StoredOrderEvent } from './order-event.js';
+import { eventJsonText, type StoredOrderEvent } from '../order-event.js';
 
 /** What became of one published event: confirmed by the broker, refused by it, or not known (the channel went away first). */
 export type PublishOutcome = 'confirmed' | 'nacked' | 'unconfirmed';

@@ -1,5 +1,5 @@
-import type { PrismaClient } from '../generated/prisma/client.js';
-import type { LeaseClock } from '../orders/concurrency/lease-clock.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { LeaseClock } from '../../orders/concurrency/lease-clock.js';
 
 /** The one row of the lease: there is one outbox, so one relay at a time. */
 const RELAY = 'order_events';

@@ -1,8 +1,8 @@
 import { type Claims, ValidationError } from '@order-system/platform';
-import type { Order } from '../orders/domain/order.js';
-import type { ReadOrders } from '../orders/lifecycle/read-orders.js';
+import type { Order } from '../../orders/domain/order.js';
+import type { ReadOrders } from '../../orders/lifecycle/read-orders.js';
+import type { OrderEventsRepository } from '../order-events.repository.js';
 import type { OrderEventStreams, StreamSink } from './order-event-streams.js';
-import type { OrderEventsRepository } from './order-events.repository.js';
 
 /** Where a stream starts: right after the event a reconnecting client saw last. */
 export type StreamStart = { kind: 'now' } | { kind: 'after'; lastEventId: string };
