@@ -71,6 +71,26 @@ function scaleImages(): { postgres: string; nginx: string } {
   return { postgres, nginx };
 }
 
+/** The RabbitMQ image a compose file runs (its `rabbitmq` service). */
+function brokerImage(file: string): string {
+  const { services } = parse(readFileSync(join(REPO_ROOT, file), 'utf8'), { merge: true }) as {
+    services: Record<string, { image?: string }>;
+  };
+  const image = services.rabbitmq?.image;
+  if (!image?.startsWith('rabbitmq:')) throw new Error(`${file}: expected a rabbitmq service on a rabbitmq image, found ${image}`);
+  return image;
+}
+
+/** The compose files' RabbitMQ user (the default of RABBITMQ_PASSWORD: the test's env files do not set it). */
+const BROKER_CREDENTIALS = `Basic ${Buffer.from('order-system:order-system-demo').toString('base64')}`;
+/** The queue the test binds to the order events exchange, through the management API. */
+const EVENTS_QUEUE = 'docker-test-order-events';
+
+/** A call to RabbitMQ's management API (at `management`, the published UI port) as the compose files' user. */
+function management<T = unknown>(management: string, method: string, path: string, body?: unknown) {
+  return request<T>(method, `${management}/api${path}`, { body, headers: { authorization: BROKER_CREDENTIALS } });
+}
+
 interface Urls {
   order: string;
   product: string;
@@ -178,7 +198,12 @@ describe.skipIf(blockers.length > 0)('the Dockerfile and the compose files on a 
     let sessionOrderId: string;
     const project = 'ordersys-single';
 
-    beforeAll(() => {
+    let managementUrl: string;
+
+    beforeAll(async () => {
+      const debian = await debianStandIn(standIns, base.suite);
+      const broker = brokerImage('docker-compose.yml');
+      await timed(`${broker} stand-in`, () => packageStandIn(standIns, 'rabbitmq', broker, debian));
       // A .env of the test's own: a setting in it must reach the services (CORS_ORIGINS here).
       const envFile = join(workDir, 'single.env');
       writeFileSync(envFile, 'CORS_ORIGINS=http://shop.example\n');
@@ -188,11 +213,11 @@ describe.skipIf(blockers.length > 0)('the Dockerfile and the compose files on a 
         file: 'docker-compose.yml',
         project,
         envFile,
-        env: { ORDER_PORT: '0', PRODUCT_PORT: '0', PAYMENT_PORT: '0' },
+        env: { ORDER_PORT: '0', PRODUCT_PORT: '0', PAYMENT_PORT: '0', RABBITMQ_MANAGEMENT_PORT: '0' },
         log,
       });
       say(`Compose client: ${compose.client}`);
-    });
+    }, 30 * MINUTE);
 
     it(
       `builds the image with the project's Dockerfile, its application layers at most ${MAX_APPLICATION_MB} MB on the base image`,
@@ -247,11 +272,81 @@ describe.skipIf(blockers.length > 0)('the Dockerfile and the compose files on a 
     );
 
     it(
+      "has RabbitMQ's management UI on 127.0.0.1, and the order service's events exchange on the broker",
+      async () => {
+        managementUrl = await compose.url('rabbitmq', 15672);
+        expect(managementUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        // The order service declares the exchange once it is connected; a queue bound to it from now
+        // on receives what the session below publishes.
+        await poll(
+          'the order_events exchange',
+          async () => (await management(managementUrl, 'GET', '/exchanges/%2F/order_events')).status === 200,
+          MINUTE,
+        );
+        const exchange = await management<{ type: string; durable: boolean }>(managementUrl, 'GET', '/exchanges/%2F/order_events');
+        expect(exchange.body).toMatchObject({ type: 'topic', durable: true });
+        expect((await management(managementUrl, 'PUT', `/queues/%2F/${EVENTS_QUEUE}`, { durable: true })).status).toBeLessThan(300);
+        const bound = await management(managementUrl, 'POST', `/bindings/%2F/e/order_events/q/${EVENTS_QUEUE}`, { routing_key: 'order.#' });
+        expect(bound.status).toBe(201);
+      },
+      2 * MINUTE,
+    );
+
+    it(
       "answers the README's curl session",
       async () => {
         ({ orderId: sessionOrderId } = await timed('single: README session', () => readmeSessionAnswers(urls)));
       },
       5 * MINUTE,
+    );
+
+    it(
+      "publishes the session's order events to RabbitMQ: each once, in sequence, as the events feed has them",
+      async () => {
+        type Message = { routing_key: string; payload: string; properties: { message_id?: string; delivery_mode?: number } };
+        type Event = { id: string; type: string; order_id: string; sequence: number; order: { id: string; status: string } };
+        const token = await adminToken(urls);
+        // Every event of the session's order, from the order service's own feed.
+        const feed: Event[] = [];
+        for (let after = ''; ; ) {
+          const page = await request<Event[]>('GET', `${urls.order}/api/orders/events/?limit=100${after && `&after=${after}`}`, { token });
+          expect(page.status).toBe(200);
+          feed.push(...page.body);
+          if (page.body.length < 100) break;
+          after = page.body.at(-1)!.id;
+        }
+        const expected = feed.filter((event) => event.order_id === sessionOrderId);
+        expect(expected.map((event) => event.type).slice(0, 2)).toEqual(['order.created', 'order.paid']);
+        expect(expected.map((event) => event.type)).toContain('order.refunded');
+
+        // What reached the queue (every order's events; the session's are checked).
+        const received: Event[] = [];
+        await poll(
+          "the session order's events on the queue",
+          async () => {
+            const got = await management<Message[]>(managementUrl, 'POST', `/queues/%2F/${EVENTS_QUEUE}/get`, {
+              count: 500,
+              ackmode: 'ack_requeue_false',
+              encoding: 'auto',
+            });
+            expect(got.status).toBe(200);
+            for (const message of got.body) {
+              const event = JSON.parse(message.payload) as Event;
+              expect(message.routing_key).toBe(event.type);
+              expect(message.properties).toMatchObject({ message_id: event.id, delivery_mode: 2 });
+              if (event.order_id === sessionOrderId) received.push(event);
+            }
+            return received.length >= expected.length;
+          },
+          MINUTE,
+        );
+        expect(received.map((event) => [event.id, event.type, event.sequence])).toEqual(
+          expected.map((event) => [event.id, event.type, event.sequence]),
+        );
+        expect(received.map((event) => event.sequence)).toEqual(expected.map((_, i) => i + 1));
+        say(`RabbitMQ received the session order's events: ${received.map((event) => event.type).join(', ')}`);
+      },
+      3 * MINUTE,
     );
 
     it('passes a setting of the env file to the services, and no unset one', async () => {
@@ -276,7 +371,7 @@ describe.skipIf(blockers.length > 0)('the Dockerfile and the compose files on a 
 
         await timed('single: down, up until ready', async () => {
           await compose.run(['down'], { timeoutMs: 5 * MINUTE });
-          expect(await projectVolumes(engine, project)).toHaveLength(3);
+          expect(await projectVolumes(engine, project)).toHaveLength(4);
           await compose.run(['up', '-d'], { timeoutMs: 10 * MINUTE });
           urls = await publishedUrls(compose, { order: 'order', product: 'product', payment: 'payment' });
           await waitReady(urls);
@@ -337,6 +432,7 @@ describe.skipIf(blockers.length > 0)('the Dockerfile and the compose files on a 
       await timed(`${images.postgres} and ${images.nginx} stand-ins`, async () => {
         await packageStandIn(standIns, 'postgres', images.postgres, debian);
         await packageStandIn(standIns, 'nginx', images.nginx, debian);
+        await packageStandIn(standIns, 'rabbitmq', brokerImage('docker-compose.scale.yml'), debian);
       });
       // Short leases and recovery passes, so a killed replica's orders are decided within seconds; each
       // charge answered a second after it is stored, so orders are in the middle of their workflow on
@@ -348,7 +444,7 @@ describe.skipIf(blockers.length > 0)('the Dockerfile and the compose files on a 
         file: 'docker-compose.scale.yml',
         project,
         envFile,
-        env: { ORDER_PORT: '0', PRODUCT_PORT: '0', PAYMENT_PORT: '0' },
+        env: { ORDER_PORT: '0', PRODUCT_PORT: '0', PAYMENT_PORT: '0', RABBITMQ_MANAGEMENT_PORT: '0' },
         log,
       });
     }, 30 * MINUTE);
@@ -376,6 +472,7 @@ describe.skipIf(blockers.length > 0)('the Dockerfile and the compose files on a 
             'product-1',
             'product-2',
             'product-lb',
+            'rabbitmq',
           ].sort(),
         );
       },

