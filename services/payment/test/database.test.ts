@@ -15,7 +15,11 @@ describe('migrations', () => {
     const first = applyMigrations({ databaseFile: file, migrationsDir: MIGRATIONS_DIR, logger });
     const again = applyMigrations({ databaseFile: file, migrationsDir: MIGRATIONS_DIR, logger });
 
-    expect(first.applied).toEqual(['20261122050000_init', '20261210090000_payments_status_updated_at_index']);
+    expect(first.applied).toEqual([
+      '20261122050000_init',
+      '20261210090000_payments_status_updated_at_index',
+      '20261211090000_payments_updated_at_index',
+    ]);
     expect(again.applied).toEqual([]);
     expect(shapeFromDatabase(file)).toEqual(shapeFromPrismaSchema(SCHEMA));
   });

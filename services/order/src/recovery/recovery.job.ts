@@ -61,8 +61,11 @@ export class RecoveryJob {
     } catch (err) {
       this.logger.error({ err }, 'recovery pass failed; tried again at the next interval');
     }
-    if (this.#stopping || Date.now() < this.#reconcileAt) return;
-    this.#reconcileAt = Date.now() + this.options.reconciliationIntervalMs;
+    // Due when the interval has passed since the last reconciliation began, give or take half a
+    // recovery interval: the passes come every intervalMs, so a reconciliation due a moment after
+    // one of them runs with it rather than a whole recovery interval late.
+    if (this.#stopping || started + this.options.intervalMs / 2 < this.#reconcileAt) return;
+    this.#reconcileAt = started + this.options.reconciliationIntervalMs;
     try {
       const report = await this.reconciliation.runOnce();
       if (report.refunded > 0) this.logger.warn(report, 'reconciliation refunded charges of cancelled orders');

@@ -69,8 +69,8 @@ export class PaymentsRepository {
 
   /**
    * A page of the payments that pass the filters, oldest update first (then by id, so pages are
-   * stable); the total of those that pass them. The (status, updated_at) index serves a status
-   * with updated_after; the unique order_id serves order_ids.
+   * stable); the total of those that pass them. The (updated_at, id) index serves updated_after
+   * and the order; the unique order_id serves order_ids.
    */
   async list(query: PaymentListQuery): Promise<{ items: Payment[]; total: number }> {
     const where: Prisma.PaymentWhereInput = {
