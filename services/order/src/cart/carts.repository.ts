@@ -119,11 +119,14 @@ export class CartsRepository {
    * The claim of a checkout, written with its order's insert (OrdersRepository.create's condition):
    * the cart is marked as being checked out as `orderId`, if it is still the version the checkout
    * read (so the order holds exactly the lines that were checked, and of two checkouts of one
-   * version only one claims it: the version it waited on has moved).
+   * version only one claims it: the version it waited on has moved). It touches the cart too, so
+   * the expiry job, which removes carts untouched for CART_TTL_DAYS, never removes one its checkout
+   * has just claimed (on PostgreSQL a removal waiting on the claim's row lock re-checks the row as
+   * the claim left it, but would not see the claim's new PENDING order).
    */
   claimStatement(userId: string, version: number, orderId: string): Prisma.Sql {
     return Prisma.sql`
-      UPDATE "carts" SET "checkout_order_id" = ${orderId}, "version" = "version" + 1
+      UPDATE "carts" SET "checkout_order_id" = ${orderId}, "version" = "version" + 1, "updated_at" = ${new Date()}
       WHERE "user_id" = ${userId} AND "version" = ${version}`;
   }
 
