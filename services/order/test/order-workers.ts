@@ -45,7 +45,7 @@ export interface Workers {
   close(): Promise<void>;
 }
 
-export async function startWorkers(options: { ttlMs?: number; graceMs?: number } = {}): Promise<Workers> {
+export async function startWorkers(options: { ttlMs?: number; graceMs?: number; batchSize?: number } = {}): Promise<Workers> {
   const url = migratedDatabaseUrl('order');
   const { prisma } = await openDatabase(ORDER_DATABASE, { databaseUrl: url, poolSize: 4, logger });
   const clock = databaseKind(url) === 'postgresql' ? databaseClock : processClock;
@@ -68,7 +68,7 @@ export async function startWorkers(options: { ttlMs?: number; graceMs?: number }
     place: new PlaceOrder(orders, leases, products, payments, compensation, counter),
     recovery: new RecoveryService(orders, leases, leaseRows, payments, compensation, logger, {
       graceMs: options.graceMs ?? 0,
-      batchSize: 100,
+      batchSize: options.batchSize ?? 100,
     }),
     reconciliation: new ReconciliationService(orders, new ReconciliationCursorsRepository(prisma), leases, payments, compensation, logger),
     async orderIn(columns, ageMs = 60_000) {

@@ -330,3 +330,44 @@ describe('reconciliation: a COMPLETED payment of a CANCELLED order is refunded, 
     expect(await w.prisma.reconciliationCursor.findMany()).toEqual(before);
   });
 });
+
+describe('recovery passes over more orders than a batch', () => {
+  let small: Workers;
+  beforeAll(async () => {
+    small = await startWorkers({ graceMs: 1000, batchSize: 3 });
+  });
+  afterAll(() => small?.close());
+
+  it('when the oldest orders stay undecided pass after pass, then the next passes still reach the newer ones', async () => {
+    // Five old orders the payment service cannot answer for, then a newer one it can.
+    const stuck = new Set<string>();
+    for (let i = 0; i < 5; i++) {
+      const order = await small.orderIn(
+        { reservation_state: 'ACTIVE', payment_state: 'REQUESTED', total_cents: TOTAL },
+        120_000 - i * 1000,
+      );
+      stuck.add(order.id);
+    }
+    const newer = await small.orderIn({ reservation_state: 'REQUESTED', payment_state: 'NONE' }, 60_000);
+    small.products.onVoid = async () => 'released';
+    small.payments.onFind = async (orderId) => {
+      if (stuck.has(orderId)) throw failed('payment', attempt.timeout);
+      return null;
+    };
+    small.payments.onVoid = async (orderId) => ({ kind: 'voided', payment: payment(orderId, 0, 'VOIDED') });
+
+    await small.recovery.runOnce();
+    expect((await small.orders.findById(newer.id))?.status).toBe('PENDING');
+    await small.recovery.runOnce();
+    expect(await small.orders.findById(newer.id)).toMatchObject({ status: 'CANCELLED', failureCode: 'order_interrupted' });
+    // Then from the oldest again: the stuck ones are still looked at.
+    const asked: string[] = [];
+    small.payments.onFind = async (orderId) => {
+      asked.push(orderId);
+      throw failed('payment', attempt.timeout);
+    };
+    await small.recovery.runOnce();
+    expect(asked).toEqual([...stuck].slice(0, 3));
+    for (const id of stuck) expect((await small.orders.findById(id))?.status).toBe('PENDING');
+  });
+});

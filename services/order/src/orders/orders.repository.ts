@@ -33,6 +33,12 @@ export type CreateCondition = Prisma.Sql;
 /** Statements of other tables that go with an order's PAID, in its transaction (the cart checked out as the order is emptied). */
 export type PaidFollowUps = (orderId: string) => Prisma.Sql[];
 
+/** Where a recovery pass stopped in the oldest-first list of orders to recover. */
+export interface RecoveryPosition {
+  id: string;
+  createdAt: Date;
+}
+
 /** The lease a worker writes under: its writes apply only while the order's lease is still this token. */
 export interface Fence {
   orderId: string;
@@ -122,28 +128,31 @@ export class OrdersRepository {
   }
 
   /**
-   * The ids of the orders the recovery job must look at, oldest first: PENDING orders created
-   * before `pendingBefore`, and CANCELLED orders that may still hold a payment or stock.
+   * The orders the recovery job must look at, oldest first (after `after`, when given): PENDING
+   * orders created before `pendingBefore`, and CANCELLED orders that may still hold a payment or stock.
    */
-  async findIdsForRecovery(pendingBefore: Date, limit: number): Promise<string[]> {
+  async findIdsForRecovery(pendingBefore: Date, limit: number, after?: RecoveryPosition): Promise<RecoveryPosition[]> {
     const rows = await this.prisma.order.findMany({
       where: {
-        OR: [
-          { status: 'PENDING', createdAt: { lt: pendingBefore } },
-          {
-            status: 'CANCELLED',
-            OR: [
-              { reservationState: { in: ['REQUESTED', 'ACTIVE', 'RELEASE_FAILED'] } },
-              { paymentState: { in: ['REFUND_PENDING', 'COMPLETED', 'REQUESTED', 'UNKNOWN'] } },
-            ],
-          },
-        ],
+        ...(after ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {}),
+        AND: {
+          OR: [
+            { status: 'PENDING', createdAt: { lt: pendingBefore } },
+            {
+              status: 'CANCELLED',
+              OR: [
+                { reservationState: { in: ['REQUESTED', 'ACTIVE', 'RELEASE_FAILED'] } },
+                { paymentState: { in: ['REFUND_PENDING', 'COMPLETED', 'REQUESTED', 'UNKNOWN'] } },
+              ],
+            },
+          ],
+        },
       },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       take: limit,
-      select: { id: true },
+      select: { id: true, createdAt: true },
     });
-    return rows.map((row) => row.id);
+    return rows;
   }
 
   /** Of these orders, the ids of those that are CANCELLED. */

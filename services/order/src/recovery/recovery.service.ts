@@ -8,14 +8,18 @@ import type { OrderLeasesRepository } from '../orders/concurrency/order-leases.r
 import type { Order } from '../orders/domain/order.js';
 import { type Failure, failures } from '../orders/domain/order-failures.js';
 import { moves, type Progress } from '../orders/domain/order-state.js';
-import type { OrdersRepository, PaidFollowUps } from '../orders/orders.repository.js';
+import type { OrdersRepository, PaidFollowUps, RecoveryPosition } from '../orders/orders.repository.js';
 import type { PaymentPort } from '../upstream/payment.client.js';
 import type { RequestContext } from '../upstream/upstream-client.js';
 
 export interface RecoveryOptions {
   /** A PENDING order is left alone until it is this old: its workflow may still be running, or its calls arriving late. */
   graceMs: number;
-  /** At most this many orders per pass; the rest wait for the next one. */
+  /**
+   * At most this many orders per pass; the next pass goes on after the last one, and starts from the
+   * oldest again once it has reached the end (so orders that stay undecided, e.g. while the payment
+   * service cannot answer for them, never keep newer ones from being looked at).
+   */
   batchSize: number;
   /** What goes with an order's PAID, in the same transaction: the cart checked out as the order is emptied. */
   paidFollowUps?: PaidFollowUps;
@@ -53,12 +57,27 @@ export class RecoveryService {
     private readonly options: RecoveryOptions,
   ) {}
 
-  /** One pass over every order that needs it. `shouldStop` is asked between orders (the service is stopping). */
+  /** Where the last pass stopped, when it stopped at its batch size before the end of the list. */
+  #after: RecoveryPosition | undefined;
+
+  /** One pass over up to batchSize orders that need it. `shouldStop` is asked between orders (the service is stopping). */
   async runOnce(shouldStop: () => boolean = () => false): Promise<RecoveryReport> {
     const pendingBefore = new Date(Date.now() - this.options.graceMs);
-    const ids = await this.orders.findIdsForRecovery(pendingBefore, this.options.batchSize);
+    const size = this.options.batchSize;
+    const batch = await this.orders.findIdsForRecovery(pendingBefore, size, this.#after);
+    let next = batch.length === size ? batch.at(-1) : undefined;
+    if (batch.length < size && this.#after) {
+      // The end of the list: the rest of this batch from its start again.
+      const rest = size - batch.length;
+      const fromStart = (await this.orders.findIdsForRecovery(pendingBefore, rest)).filter(
+        (order) => !batch.some((taken) => taken.id === order.id),
+      );
+      next = fromStart.length === rest ? fromStart.at(-1) : undefined;
+      batch.push(...fromStart);
+    }
+    this.#after = next;
     const report: RecoveryReport = { examined: 0, skipped: 0 };
-    for (const id of ids) {
+    for (const { id } of batch) {
       if (shouldStop()) break;
       const ctx = this.context();
       try {
