@@ -48,6 +48,14 @@ describe('the removal of expired carts', () => {
     expect(await t.deps.prisma.cartItem.count({ where: { userId: { in: [old, heldByACancelledOrder] } } })).toBe(0);
   });
 
+  it('when more carts expired than one statement removes, then they all go', async () => {
+    const users = Array.from({ length: 450 }, someone);
+    for (const user of users) await seedCart(t.deps.prisma, user, [{ productId: 3, quantity: 1 }], daysAgo(40));
+
+    expect(await t.deps.cartExpiry.runOnce()).toBe(450);
+    expect(await t.deps.prisma.cart.count({ where: { userId: { in: users } } })).toBe(0);
+  });
+
   it('when it runs again with nothing expired, then it removes nothing', async () => {
     expect(await t.deps.cartExpiry.runOnce()).toBe(0);
   });

@@ -11,6 +11,9 @@ export type LineEditOutcome = { kind: 'done' } | { kind: 'not_found' } | { kind:
 
 type Tx = Prisma.TransactionClient;
 
+/** Expired carts removed per statement, so that a large removal never holds the database long. */
+const EXPIRY_BATCH = 200;
+
 /** Thrown inside a transaction to roll it back and answer `outcome`. */
 class Rollback<T> extends Error {
   constructor(readonly outcome: T) {
@@ -119,14 +122,11 @@ export class CartsRepository {
    * The claim of a checkout, written with its order's insert (OrdersRepository.create's condition):
    * the cart is marked as being checked out as `orderId`, if it is still the version the checkout
    * read (so the order holds exactly the lines that were checked, and of two checkouts of one
-   * version only one claims it: the version it waited on has moved). It touches the cart too, so
-   * the expiry job, which removes carts untouched for CART_TTL_DAYS, never removes one its checkout
-   * has just claimed (on PostgreSQL a removal waiting on the claim's row lock re-checks the row as
-   * the claim left it, but would not see the claim's new PENDING order).
+   * version only one claims it: the version it waited on has moved).
    */
   claimStatement(userId: string, version: number, orderId: string): Prisma.Sql {
     return Prisma.sql`
-      UPDATE "carts" SET "checkout_order_id" = ${orderId}, "version" = "version" + 1, "updated_at" = ${new Date()}
+      UPDATE "carts" SET "checkout_order_id" = ${orderId}, "version" = "version" + 1
       WHERE "user_id" = ${userId} AND "version" = ${version}`;
   }
 
@@ -145,11 +145,32 @@ export class CartsRepository {
     ];
   }
 
-  /** Removes the carts (their lines with them) unchanged since `cutoff`, but none that a checkout holds. */
-  removeUntouchedSince(cutoff: Date): Promise<number> {
-    return this.prisma.$executeRaw`
-      DELETE FROM "carts" WHERE "updated_at" < ${cutoff}
-        AND NOT EXISTS (SELECT 1 FROM "orders" WHERE "orders"."id" = "carts"."checkout_order_id" AND "orders"."status" = 'PENDING')`;
+  /**
+   * Removes the carts (their lines with them) unchanged since `cutoff`, but none that a checkout
+   * holds. Each is removed only at the version it was found at: a checkout's claim moves the version,
+   * so a claim that commits meanwhile keeps its cart. (On PostgreSQL a removal that waited on the
+   * claim's row lock re-checks the row as the claim left it, but would not see the claim's new
+   * PENDING order: the version is what it sees change.)
+   */
+  async removeUntouchedSince(cutoff: Date): Promise<number> {
+    const notHeld = Prisma.sql`NOT EXISTS (
+      SELECT 1 FROM "orders" WHERE "orders"."id" = "carts"."checkout_order_id" AND "orders"."status" = 'PENDING')`;
+    let removed = 0;
+    for (;;) {
+      const found = await this.prisma.$queryRaw<{ user_id: string; version: number }[]>`
+        SELECT "user_id", "version" FROM "carts" WHERE "updated_at" < ${cutoff} AND ${notHeld}
+        ORDER BY "user_id" LIMIT ${EXPIRY_BATCH}`;
+      if (found.length === 0) return removed;
+      const asFound = Prisma.join(
+        found.map((cart) => Prisma.sql`("user_id" = ${cart.user_id} AND "version" = ${Number(cart.version)})`),
+        ' OR ',
+      );
+      const deleted = await this.prisma.$executeRaw`
+        DELETE FROM "carts" WHERE (${asFound}) AND "updated_at" < ${cutoff} AND ${notHeld}`;
+      removed += deleted;
+      // A batch that was not full was the last; one whose carts all changed meanwhile is not looked at again now.
+      if (found.length < EXPIRY_BATCH || deleted === 0) return removed;
+    }
   }
 
   /**
