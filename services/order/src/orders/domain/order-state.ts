@@ -140,31 +140,25 @@ export const moves = {
    * A payment found COMPLETED on a cancelled order recorded as not charged: the refund is owed, the
    * reason corrected so that it never says "not charged" of a charged order, and the history says why.
    */
-  lateChargeFound: (order: Order, paymentId: string): OrderChange => {
+  lateChargeFound: (order: Order, paymentId: string): OrderChange =>
     // Written before the refund is asked for: a stall between the two leaves the refund owed (the
     // recovery job finishes it) and the reason already true.
-    const reason = reasonAfterLateCharge(order.cancellationReason);
-    return checked(order, {
-      expect: 'CANCELLED',
-      paymentState: 'REFUND_PENDING',
-      paymentId,
-      cancellation: { code: order.failureCode ?? 'order_cancelled', message: reason },
-      note: { by: SYSTEM, reason: 'Charged after cancellation; refunded' },
-    });
-  },
+    lateCharge(order, paymentId, 'REFUND_PENDING'),
 
   /** A charge of a cancelled order that said "not charged", refunded already: the reason corrected, the history says why. */
-  lateChargeRefunded: (order: Order, paymentId: string): OrderChange => {
-    const reason = reasonAfterLateCharge(order.cancellationReason);
-    return checked(order, {
-      expect: 'CANCELLED',
-      paymentState: 'REFUNDED',
-      paymentId,
-      cancellation: { code: order.failureCode ?? 'order_cancelled', message: reason },
-      note: { by: SYSTEM, reason: 'Charged after cancellation; refunded' },
-    });
-  },
+  lateChargeRefunded: (order: Order, paymentId: string): OrderChange => lateCharge(order, paymentId, 'REFUNDED'),
 };
+
+/** A late charge of a cancelled order, its refund owed or made: the reason no longer says "not charged", and the history says why. */
+function lateCharge(order: Order, paymentId: string, paymentState: 'REFUND_PENDING' | 'REFUNDED'): OrderChange {
+  return checked(order, {
+    expect: 'CANCELLED',
+    paymentState,
+    paymentId,
+    cancellation: { code: order.failureCode ?? 'order_cancelled', message: reasonAfterLateCharge(order.cancellationReason) },
+    note: { by: SYSTEM, reason: 'Charged after cancellation; refunded' },
+  });
+}
 
 function checked(order: Order, change: Omit<OrderChange, 'orderId'>): OrderChange {
   if (change.expect !== order.status) throw new IllegalOrderMoveError(`order ${order.id} is ${order.status}, not ${change.expect}`);
