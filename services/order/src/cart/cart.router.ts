@@ -10,7 +10,7 @@ import {
   parseIdParam,
 } from '@order-system/contracts';
 import { type AnyRouteSpec, type PathParam, type ResponseSpec, route } from '@order-system/platform';
-import { answerForOrder, answerForPlacement, sendOrderAnswer } from '../orders/http/order-answers.js';
+import { answerForPlacement, answerOrderCreation, sendOrderAnswer } from '../orders/http/order-answers.js';
 import {
   ADDRESS,
   ADDRESS_INPUT,
@@ -28,7 +28,7 @@ import {
   validation,
 } from '../orders/http/order-docs.js';
 import { toShippingAddress } from '../orders/http/order-request.js';
-import { type IdempotencyService, readIdempotencyKey, type StoredAnswer } from '../orders/idempotency/idempotency.js';
+import type { IdempotencyService, StoredAnswer } from '../orders/idempotency/idempotency.js';
 import type { ReadOrders } from '../orders/lifecycle/read-orders.js';
 import { CartEmptyError, CartItemNotFoundError, CheckoutInProgressError, ProductNotFoundError } from './cart-errors.js';
 import { toCartChangedJson, toCartJson } from './cart-json.js';
@@ -286,7 +286,7 @@ export function cartRoutes(useCases: CartUseCases): AnyRouteSpec[] {
       },
       handler: async ({ body, auth, ctx }, req, res) => {
         const caller = auth!;
-        const placeFromCart = async (orderId: string): Promise<StoredAnswer> => {
+        const placeFromCart = async (orderId: string = randomUUID()): Promise<StoredAnswer> => {
           const result = await checkout.checkout(
             {
               orderId,
@@ -297,26 +297,15 @@ export function cartRoutes(useCases: CartUseCases): AnyRouteSpec[] {
             ctx,
           );
           if (result.kind === 'changed') return { status: 409, body: toCartChangedJson(result.changes, result.cart) };
-          const answer = answerForPlacement(result.placement);
-          if (!answer) throw new Error(`order ${orderId} was taken over and then could not be read`);
-          return answer;
+          return answerForPlacement(result.placement, orderId);
         };
-        const key = readIdempotencyKey(req.get('Idempotency-Key'));
-        const answer =
-          key === undefined
-            ? { ...(await placeFromCart(randomUUID())), replayed: false }
-            : await idempotency.run(
-                // The caller's keys are shared with POST /api/orders/: the same key there and here is another request (422).
-                { scope: `${caller.role}:${caller.sub}`, key, body: { cart_checkout: req.body ?? {} } },
-                {
-                  execute: placeFromCart,
-                  answerFor: async (orderId) => {
-                    const order = await read.find(orderId);
-                    return order ? answerForOrder(order) : null;
-                  },
-                },
-                ctx.log,
-              );
+        const answer = await answerOrderCreation(
+          { idempotency, read },
+          // The caller's keys are shared with POST /api/orders/: the same key there and here is another request (422).
+          { scope: `${caller.role}:${caller.sub}`, keyHeader: req.get('Idempotency-Key'), body: { cart_checkout: req.body ?? {} } },
+          placeFromCart,
+          ctx.log,
+        );
         sendOrderAnswer(res, answer);
       },
     }),

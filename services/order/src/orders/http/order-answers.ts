@@ -1,7 +1,9 @@
+import type { Logger } from '@order-system/platform';
 import type { Response } from 'express';
 import type { Order } from '../domain/order.js';
 import type { FailureCode } from '../domain/order-failures.js';
-import type { StoredAnswer } from '../idempotency/idempotency.js';
+import { type IdempotencyService, readIdempotencyKey, type StoredAnswer } from '../idempotency/idempotency.js';
+import type { ReadOrders } from '../lifecycle/read-orders.js';
 import type { Placement } from '../placement/place-order.js';
 import { toOrderJson } from './order-json.js';
 
@@ -44,14 +46,49 @@ export function answerForOrder(order: Order): StoredAnswer {
   };
 }
 
-/** The answer for each way placing an order ends; null when there is no order to answer with. */
-export function answerForPlacement(placement: Placement): StoredAnswer | null {
-  if (placement.kind === 'not_placed') return null;
+/** The answer for each way placing the order `orderId` ends; there is none when there is no order to answer with. */
+export function answerForPlacement(placement: Placement, orderId: string | undefined): StoredAnswer {
   if (placement.kind === 'cancelled') {
     const { order, failure } = placement;
     return { status: FAILURE_STATUS[failure.code], body: { ...toOrderJson(order), error: failure.message, code: failure.code } };
   }
-  return placement.order ? answerForOrder(placement.order) : null;
+  if (placement.kind !== 'not_placed' && placement.order) return answerForOrder(placement.order);
+  throw new Error(`order ${orderId} was taken over and then could not be read`);
+}
+
+/** A request that creates an order (POST /api/orders/, a cart's checkout). */
+export interface OrderCreation {
+  /** Whose Idempotency-Keys these are. */
+  scope: string;
+  /** The Idempotency-Key header, if any. */
+  keyHeader: string | undefined;
+  /** What the key is bound to: the same key with another body is a 422. */
+  body: unknown;
+}
+
+/**
+ * Runs `place` once without an Idempotency-Key (the order id its own); with one, under the key's
+ * records, a repeat answered from what became of the key's order.
+ */
+export async function answerOrderCreation(
+  uses: { idempotency: IdempotencyService; read: ReadOrders },
+  request: OrderCreation,
+  place: (orderId?: string) => Promise<StoredAnswer>,
+  log: Logger,
+): Promise<StoredAnswer & { replayed: boolean }> {
+  const key = readIdempotencyKey(request.keyHeader);
+  if (key === undefined) return { ...(await place()), replayed: false };
+  return uses.idempotency.run(
+    { scope: request.scope, key, body: request.body },
+    {
+      execute: place,
+      answerFor: async (orderId) => {
+        const order = await uses.read.find(orderId);
+        return order ? answerForOrder(order) : null;
+      },
+    },
+    log,
+  );
 }
 
 /** Sends an answer of order creation: with its order's Location, and Idempotent-Replayed on a replay. */

@@ -10,12 +10,12 @@ import {
 import { type AnyRouteSpec, ConflictError, route, setPaginationHeaders } from '@order-system/platform';
 import { z } from 'zod';
 import type { Order } from '../domain/order.js';
-import { type IdempotencyService, readIdempotencyKey, type StoredAnswer } from '../idempotency/idempotency.js';
+import type { IdempotencyService, StoredAnswer } from '../idempotency/idempotency.js';
 import type { CancelOrder } from '../lifecycle/cancel-order.js';
 import type { ReadOrders } from '../lifecycle/read-orders.js';
 import type { UpdateFulfilment } from '../lifecycle/update-fulfilment.js';
 import type { PlaceOrder } from '../placement/place-order.js';
-import { answerForOrder, answerForPlacement, sendOrderAnswer } from './order-answers.js';
+import { answerForPlacement, answerOrderCreation, sendOrderAnswer } from './order-answers.js';
 import {
   ADDRESS,
   ADDRESS_INPUT,
@@ -199,25 +199,14 @@ export function ordersRoutes(useCases: OrderUseCases): AnyRouteSpec[] {
             },
             ctx,
           );
-          const answer = answerForPlacement(placement);
-          if (!answer) throw new Error(`order ${orderId} was taken over and then could not be read`);
-          return answer;
+          return answerForPlacement(placement, orderId);
         };
-        const key = readIdempotencyKey(req.get('Idempotency-Key'));
-        const answer =
-          key === undefined
-            ? { ...(await placeOrder()), replayed: false }
-            : await idempotency.run(
-                { scope: caller ? `${caller.role}:${caller.sub}` : 'anonymous', key, body: req.body },
-                {
-                  execute: placeOrder,
-                  answerFor: async (orderId) => {
-                    const order = await read.find(orderId);
-                    return order ? answerForOrder(order) : null;
-                  },
-                },
-                ctx.log,
-              );
+        const answer = await answerOrderCreation(
+          { idempotency, read },
+          { scope: caller ? `${caller.role}:${caller.sub}` : 'anonymous', keyHeader: req.get('Idempotency-Key'), body: req.body },
+          placeOrder,
+          ctx.log,
+        );
         sendOrderAnswer(res, answer);
       },
     }),
