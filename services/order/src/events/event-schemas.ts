@@ -10,7 +10,6 @@ export const orderEventsQuery = z.object({
     .meta({ description: 'The id of the last event already read; the page starts after it (from the oldest when absent)' }),
   limit: paginationQuery.shape.limit,
 });
-export type OrderEventsQuery = z.infer<typeof orderEventsQuery>;
 
 /** One order event, as the feed, the live stream and the broker carry it. */
 export const orderEventJson = z
