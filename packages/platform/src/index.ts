@@ -51,6 +51,7 @@ export {
   type HeaderName,
   type HeaderParam,
   type HttpMethod,
+  invalidBody,
   type PathParam,
   type ResponseSpec,
   type RouteInput,
