@@ -1,9 +1,20 @@
+import { text } from '@order-system/platform';
 import { z } from 'zod';
 
 /** Field-level messages in the contract's style: "is required", "must be an integer", ... */
 export const expected = (what: string) => ({
   error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`),
 });
+
+/**
+ * The optional body of a payment's refund or void and of a reservation's void: nothing, `{}` or
+ * `{"reason": "..."}` (the reason is logged). `id` names it in the OpenAPI document.
+ */
+export const reasonBody = (id: string) =>
+  z
+    .strictObject({ reason: text({ max: 500, required: false, multiline: true }).optional() }, expected('a JSON object'))
+    .meta({ id })
+    .optional();
 
 export const MAX_STOCK = 1_000_000_000;
 export const MAX_QUANTITY = 1_000_000;

@@ -1,6 +1,6 @@
-import { paginationQuery, parseMoney, text } from '@order-system/platform';
+import { paginationQuery, parseMoney } from '@order-system/platform';
 import { z } from 'zod';
-import { amountJson, expected, timestampJson, uuid, uuidJson } from './fields.js';
+import { amountJson, expected, reasonBody, timestampJson, uuid, uuidJson } from './fields.js';
 
 /**
  * COMPLETED: charged. FAILED: declined, nothing charged (a new charge may process it again).
@@ -30,10 +30,7 @@ export const paymentBody = z.strictObject({ order_id: uuid, amount }, expected('
 export type PaymentRequest = z.infer<typeof paymentBody>;
 
 /** The optional body of a refund or a void: nothing, `{}` or `{"reason": "..."}` (the reason is logged). */
-export const paymentActionBody = z
-  .strictObject({ reason: text({ max: 500, required: false, multiline: true }).optional() }, expected('a JSON object'))
-  .meta({ id: 'PaymentAction' })
-  .optional();
+export const paymentActionBody = reasonBody('PaymentAction');
 
 export type PaymentActionRequest = z.infer<typeof paymentActionBody>;
 

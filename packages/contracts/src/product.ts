@@ -8,6 +8,7 @@ import {
   MAX_STOCK,
   productId,
   quantity,
+  reasonBody,
   timestampJson,
   uuid,
   uuidJson,
@@ -109,10 +110,7 @@ export const RESERVATION_STATUSES = ['ACTIVE', 'RELEASED', 'VOIDED'] as const;
 export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
 
 /** The optional body of a void: nothing, `{}` or `{"reason": "..."}` (the reason is logged), as a payment void's. */
-export const reservationVoidBody = z
-  .strictObject({ reason: text({ max: 500, required: false, multiline: true }).optional() }, expected('a JSON object'))
-  .meta({ id: 'ReservationVoid' })
-  .optional();
+export const reservationVoidBody = reasonBody('ReservationVoid');
 
 export const reservationJson = z
   .object({

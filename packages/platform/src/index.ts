@@ -26,12 +26,12 @@ export { serviceDatabase } from './db/service-database.js';
 export { isUniqueViolation } from './db/unique-violation.js';
 export { isWriteConflict } from './db/write-conflict.js';
 export * from './errors.js';
-export type { ReadinessReport, ReadyChecks } from './http/common-routes.js';
+export type { ReadinessReport } from './http/common-routes.js';
 export { createServiceApp, type ServiceApi, type ServiceAppOptions } from './http/create-app.js';
 export { databaseUnavailable, errorHandler, toAppError } from './http/error-handler.js';
 export { assertIntegerLiterals, keysWithNonIntegerLiterals } from './http/integer-literals.js';
 export { type Counter, ServiceMetrics } from './http/metrics.js';
-export { type ApiInfo, exampleProblems } from './http/openapi-document.js';
+export { exampleProblems } from './http/openapi-document.js';
 export { type Pagination, paginationQuery, setPaginationHeaders } from './http/pagination.js';
 export {
   type AttemptLimit,
@@ -40,9 +40,8 @@ export {
   createAttemptLimiter,
   rateLimited,
 } from './http/rate-limit.js';
-export { type RequestContext, requestContext } from './http/request-context.js';
+export type { RequestContext } from './http/request-context.js';
 export { REQUEST_ID_HEADER, requestIdFrom } from './http/request-id.js';
-export { defineRoute, type RouteHandlers, type RouteOptions } from './http/route.js';
 export {
   type Access,
   type AnyRouteSpec,
@@ -51,6 +50,7 @@ export {
   type HeaderName,
   type HeaderParam,
   type HttpMethod,
+  invalidBody,
   type PathParam,
   type ResponseSpec,
   type RouteInput,
@@ -59,7 +59,7 @@ export {
   type SchemaRef,
 } from './http/route-spec.js';
 export { parseOrThrow, zodDetails } from './http/validate.js';
-export { createHttpServer, type HttpServerOptions } from './lifecycle/http-server.js';
+export { createHttpServer } from './lifecycle/http-server.js';
 export { runMain } from './lifecycle/run-main.js';
 export { serve } from './lifecycle/serve.js';
 export { type ServiceDefinition, startService } from './lifecycle/start-service.js';

@@ -5,7 +5,7 @@
  */
 
 import { z } from 'zod';
-import { ForbiddenError, InternalError, MethodNotAllowedError, UnauthorizedError } from '../errors.js';
+import { ForbiddenError, InternalError, MethodNotAllowedError, UnauthorizedError, ValidationError } from '../errors.js';
 import { databaseUnavailable } from './error-handler.js';
 import { rateLimited } from './rate-limit.js';
 
@@ -104,7 +104,7 @@ function errorResponse(description: string, example: Record<string, unknown>, he
 export const COMPONENT_RESPONSES = {
   BadRequest: errorResponse(
     'Bad input: an unknown or invalid query parameter, a malformed JSON body, or a body that fails validation (`details` says which field)',
-    { error: 'Validation failed', code: 'validation_failed', details: { limit: ['must be an integer from 1 to 100'] } },
+    new ValidationError({ limit: ['must be an integer from 1 to 100'] }).toJSON(),
   ),
   Unauthorized: errorResponse('No bearer token, or an invalid, expired or refresh token', new UnauthorizedError().toJSON(), [
     'WWW-Authenticate',

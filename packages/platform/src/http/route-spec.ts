@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { Claims, Role } from '../auth/tokens.js';
+import { type ErrorDetails, ValidationError } from '../errors.js';
 import type { COMPONENT_HEADERS } from './openapi-components.js';
 import type { AttemptLimiter } from './rate-limit.js';
 import type { RequestContext } from './request-context.js';
@@ -37,6 +38,11 @@ export interface ResponseSpec {
   example?: unknown;
   examples?: Record<string, ExampleSpec>;
   headers?: HeaderName[];
+}
+
+/** The 400 of a body that fails validation or is not JSON, with an example of its `details`. */
+export function invalidBody(details: ErrorDetails, description = 'validation failed, or malformed JSON'): ResponseSpec {
+  return { description, schema: 'Error', example: new ValidationError(details).toJSON() };
 }
 
 /**

@@ -2,13 +2,13 @@ import type { RequestHandler, Router } from 'express';
 import type { z } from 'zod';
 import { MethodNotAllowedError } from '../errors.js';
 import { strictQuery } from './query.js';
+import type { HttpMethod } from './route-spec.js';
 
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
-export type RouteHandlers = Partial<Record<Method, RequestHandler | RequestHandler[]>>;
+export type RouteHandlers = Partial<Record<HttpMethod, RequestHandler | RequestHandler[]>>;
 
 export interface RouteOptions {
   /** The query parameters each method takes (the schema its handler parses them with); the others take none. */
-  query?: Partial<Record<Method, z.ZodObject>>;
+  query?: Partial<Record<HttpMethod, z.ZodObject>>;
 }
 
 /** API routes refuse query parameters they do not take; health, readiness, metrics and docs ignore them (probes and browsers add cache busters). */
@@ -21,7 +21,7 @@ const isApiPath = (path: string) => path.startsWith('/api/');
 export function defineRoute(router: Router, path: string, handlers: RouteHandlers, options: RouteOptions = {}): void {
   const route = router.route(path);
   const allowed: string[] = [];
-  for (const [method, handler] of Object.entries(handlers) as [Method, RequestHandler | RequestHandler[]][]) {
+  for (const [method, handler] of Object.entries(handlers) as [HttpMethod, RequestHandler | RequestHandler[]][]) {
     const list = Array.isArray(handler) ? [...handler] : [handler];
     // After the role checks (a caller without the right token learns nothing about the query), before the work.
     if (isApiPath(path)) list.splice(list.length - 1, 0, strictQuery(options.query?.[method]));

@@ -9,6 +9,7 @@ import {
 import {
   type AnyRouteSpec,
   databaseUnavailable,
+  invalidBody,
   type PathParam,
   type ResponseSpec,
   route,
@@ -44,12 +45,6 @@ const actionBody = {
   description: 'Optional: nothing, `{}` or `{"reason": "..."}` (the reason is logged)',
   example: { reason: 'Order cancelled by the customer' },
 };
-/** The 400 of a body that fails validation or is not JSON, with an example of its details. */
-const invalidBody = (details: Record<string, string[]>): ResponseSpec => ({
-  description: 'validation failed, or malformed JSON',
-  schema: 'Error',
-  example: { error: 'Validation failed', code: 'validation_failed', details },
-});
 const notFound: ResponseSpec = {
   description: 'Payment not found',
   schema: 'Error',

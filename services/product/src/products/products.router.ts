@@ -1,7 +1,7 @@
 import { MAX_PRODUCT_ID, parseIdParam, productCreateBody, productJson, productListQuery, productPatchBody } from '@order-system/contracts';
-import { type AnyRouteSpec, type PathParam, type ResponseSpec, route, setPaginationHeaders } from '@order-system/platform';
+import { type AnyRouteSpec, invalidBody, type PathParam, type ResponseSpec, route, setPaginationHeaders } from '@order-system/platform';
 import { z } from 'zod';
-import { AT, invalidBody } from '../examples.js';
+import { AT } from '../examples.js';
 import { toProductJson } from './product.mapper.js';
 import type { ProductsService } from './products.service.js';
 

@@ -1,6 +1,6 @@
 import { parseUuidParam, reservationBody, reservationJson, reservationVoidBody } from '@order-system/contracts';
-import { type AnyRouteSpec, type PathParam, route } from '@order-system/platform';
-import { AT, invalidBody, ORDER_ID } from '../examples.js';
+import { type AnyRouteSpec, invalidBody, type PathParam, route } from '@order-system/platform';
+import { AT, ORDER_ID } from '../examples.js';
 import { type ReservationsService, toReservationJson } from './reservations.service.js';
 
 /** Ids and quantities are integers: written as floats (2.0) they are refused, not rounded. */
