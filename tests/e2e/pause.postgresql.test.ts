@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OrderJson } from '@order-system/contracts';
-import { type ServiceProcess, startServiceProcess, type TcpProxy, TEST_JWT_SECRET, waitFor } from '@order-system/testing';
+import { gate, type ServiceProcess, startServiceProcess, type TcpProxy, TEST_JWT_SECRET, waitFor } from '@order-system/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Fleet, startFleet } from './fleet.js';
 import { ADMIN, call, type HttpResult } from './harness.js';
@@ -42,14 +42,6 @@ function pause(service: ServiceProcess): void {
 function resume(pid: number): void {
   process.kill(pid, 'SIGCONT');
   paused.delete(pid);
-}
-
-function gate(): { opened: Promise<void>; open: () => void } {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { opened, open };
 }
 
 async function createProduct(stock: number, price = '9.99'): Promise<number> {

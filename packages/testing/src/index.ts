@@ -1,6 +1,7 @@
 export { buildWorkspace, isWorkspaceBuilt } from './build.js';
 export { migratedDatabaseUrl } from './database-templates.js';
 export { closeWhenFileEnds } from './file-resources.js';
+export { gate } from './gate.js';
 export { HOSTILE_RAW_BODIES, oversizedBody } from './hostile-bodies.js';
 export { CONTROL_CHARACTERS, INVISIBLE_ONLY, UNPAIRED_SURROGATES, WELL_FORMED_TEXT } from './hostile-strings.js';
 export { type Listening, listen } from './listen.js';
