@@ -23,6 +23,7 @@ export {
   TEST_RABBITMQ_URL,
   uniqueBrokerName,
 } from './order-events.js';
+export { pauser } from './pausing.js';
 export { createTestDatabase, databaseUrlOn } from './postgresql/temp-postgresql.js';
 export { REPO_ROOT, type ServiceName, type ServiceProcess, startServiceProcess } from './process.js';
 export {
