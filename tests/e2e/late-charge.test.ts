@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bearer, type ProxiedRequest, waitFor } from '@order-system/testing';
+import { bearer, gate, type ProxiedRequest, waitFor } from '@order-system/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, call, startTrio, type Trio } from './harness.js';
 
@@ -32,15 +32,6 @@ const CHARGE = { method: 'POST', path: /^\/api\/payments\/?$/ } as const;
 const VOID = { method: 'POST', path: /^\/api\/payments\/[^/]+\/void\/?$/ } as const;
 const isCharge = (r: ProxiedRequest) => r.method === 'POST' && CHARGE.path.test(r.path);
 const isVoid = (r: ProxiedRequest) => r.method === 'POST' && VOID.path.test(r.path);
-
-/** A promise the test resolves when it wants the held request to go on. */
-function gate(): { opened: Promise<void>; open: () => void } {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { opened, open };
-}
 
 async function product(price: string, stock: number) {
   const created = await trio.createProduct({ price, stock });

@@ -1,6 +1,5 @@
 import type { OrderJson } from '@order-system/contracts';
-import type { ServiceProcess } from '@order-system/testing';
-import { waitFor } from '@order-system/testing';
+import { pauser, waitFor } from '@order-system/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type HttpResult, startTrio, type Trio } from './harness.js';
 
@@ -9,7 +8,7 @@ import { type HttpResult, startTrio, type Trio } from './harness.js';
 // charged and cancelled, none stays PENDING, stock taken is what PAID orders hold.
 let trio: Trio;
 const products: { id: number; initialStock: number }[] = [];
-const paused = new Set<number>();
+const { pause, resume, resumeAll } = pauser();
 
 beforeAll(async () => {
   trio = await startTrio({
@@ -26,18 +25,9 @@ beforeAll(async () => {
   });
 });
 afterEach(() => {
-  for (const pid of paused) resume(pid);
+  resumeAll();
 });
 afterAll(() => trio?.stop());
-
-function pause(service: ServiceProcess): void {
-  process.kill(service.pid, 'SIGSTOP');
-  paused.add(service.pid);
-}
-function resume(pid: number): void {
-  process.kill(pid, 'SIGCONT');
-  paused.delete(pid);
-}
 
 async function product(price: string, stock: number) {
   const created = await trio.createProduct({ price, stock });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OrderJson } from '@order-system/contracts';
-import { type ServiceProcess, startServiceProcess, type TcpProxy, TEST_JWT_SECRET, waitFor } from '@order-system/testing';
+import { gate, pauser, type ServiceProcess, startServiceProcess, type TcpProxy, TEST_JWT_SECRET, waitFor } from '@order-system/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Fleet, startFleet } from './fleet.js';
 import { ADMIN, call, type HttpResult } from './harness.js';
@@ -14,7 +14,7 @@ const LEASE_TTL_MS = 2000;
 let fleet: Fleet;
 let a: ServiceProcess;
 let b: ServiceProcess;
-const paused = new Set<number>();
+const { pause, resume, resumeAll } = pauser();
 
 beforeAll(async () => {
   fleet = await startFleet({
@@ -29,28 +29,11 @@ beforeAll(async () => {
   [a, b] = fleet.orders as [ServiceProcess, ServiceProcess];
 }, 120_000);
 afterEach(() => {
-  for (const pid of paused) resume(pid);
+  resumeAll();
   fleet.productProxy.setRules([]);
   fleet.paymentProxy.setRules([]);
 });
 afterAll(() => fleet?.stop());
-
-function pause(service: ServiceProcess): void {
-  process.kill(service.pid, 'SIGSTOP');
-  paused.add(service.pid);
-}
-function resume(pid: number): void {
-  process.kill(pid, 'SIGCONT');
-  paused.delete(pid);
-}
-
-function gate(): { opened: Promise<void>; open: () => void } {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { opened, open };
-}
 
 async function createProduct(stock: number, price = '9.99'): Promise<number> {
   const res = await call(

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OrderJson } from '@order-system/contracts';
-import { waitFor } from '@order-system/testing';
+import { gate, waitFor } from '@order-system/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Fleet, startFleet } from './fleet.js';
 import { ADMIN, call } from './harness.js';
@@ -135,13 +135,10 @@ describe('two replicas of every service on PostgreSQL', () => {
   it('when a request with an Idempotency-Key is still running on one replica, then a repeat through the other is 409 idempotency_key_in_progress', async () => {
     const [placer, other] = fleet.orders as [(typeof fleet.orders)[0], (typeof fleet.orders)[0]];
     const productId = await createProduct(5, '4.00');
-    let letThrough!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      letThrough = resolve;
-    });
+    const charged = gate();
     const charge = /^\/api\/payments\/?$/;
     const seenBefore = fleet.paymentProxy.requests.length;
-    fleet.paymentProxy.setRules([{ method: 'POST', path: charge, fault: { kind: 'late', until: gate }, times: 1 }]);
+    fleet.paymentProxy.setRules([{ method: 'POST', path: charge, fault: { kind: 'late', until: charged.opened }, times: 1 }]);
     const body = { customer_name: `Key ${randomUUID()}`, product_ids: [productId] };
     const key = { 'Idempotency-Key': randomUUID() };
     const placing = createOrder(body, placer.url, key);
@@ -152,7 +149,7 @@ describe('two replicas of every service on PostgreSQL', () => {
 
     expect(repeat.status).toBe(409);
     expect(repeat.body).toMatchObject({ code: 'idempotency_key_in_progress' });
-    letThrough();
+    charged.open();
     const first = await placing;
     expect(first.status).toBe(201);
     fleet.paymentProxy.setRules([]);
@@ -165,13 +162,10 @@ describe('two replicas of every service on PostgreSQL', () => {
   it('when an order is being placed on one replica, then a cancel through the other is refused with 409 order_in_progress', async () => {
     const [placer, other] = fleet.orders as [(typeof fleet.orders)[0], (typeof fleet.orders)[0]];
     const productId = await createProduct(5, '4.00');
-    let letThrough!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      letThrough = resolve;
-    });
+    const charged = gate();
     const charge = /^\/api\/payments\/?$/;
     const seenBefore = fleet.paymentProxy.requests.length;
-    fleet.paymentProxy.setRules([{ method: 'POST', path: charge, fault: { kind: 'late', until: gate }, times: 1 }]);
+    fleet.paymentProxy.setRules([{ method: 'POST', path: charge, fault: { kind: 'late', until: charged.opened }, times: 1 }]);
     const name = `InProgress ${randomUUID()}`;
     const placing = createOrder({ customer_name: name, product_ids: [productId] }, placer.url);
     await waitFor(() => fleet.paymentProxy.requests.slice(seenBefore).some((r) => r.method === 'POST' && charge.test(r.path)), 20_000);
@@ -182,7 +176,7 @@ describe('two replicas of every service on PostgreSQL', () => {
 
     expect(early.status).toBe(409);
     expect(early.body).toMatchObject({ code: 'order_in_progress' });
-    letThrough();
+    charged.open();
     expect((await placing).status).toBe(201);
     fleet.paymentProxy.setRules([]);
     expect((await getOrder(id)).status).toBe('PAID');
@@ -191,21 +185,15 @@ describe('two replicas of every service on PostgreSQL', () => {
   it('when an order replica is killed while its charges are in flight, then the other one finishes or compensates each order once its lease expired', async () => {
     const [doomed, survivor] = fleet.orders as [(typeof fleet.orders)[0], (typeof fleet.orders)[0]];
     const productId = await createProduct(10, '3.00');
-    let landFirst!: () => void;
-    let landLater!: () => void;
-    const first = new Promise<void>((resolve) => {
-      landFirst = resolve;
-    });
-    const later = new Promise<void>((resolve) => {
-      landLater = resolve;
-    });
+    const first = gate();
+    const later = gate();
     const charge = /^\/api\/payments\/?$/;
     // The charges this test holds: those after the ones earlier tests sent through the same proxy.
     const seenBefore = fleet.paymentProxy.requests.length;
     const heldCharges = () => fleet.paymentProxy.requests.slice(seenBefore).filter((r) => r.method === 'POST' && charge.test(r.path));
     fleet.paymentProxy.setRules([
-      { method: 'POST', path: charge, fault: { kind: 'late', until: first }, times: 2 },
-      { method: 'POST', path: charge, fault: { kind: 'late', until: later }, times: 2 },
+      { method: 'POST', path: charge, fault: { kind: 'late', until: first.opened }, times: 2 },
+      { method: 'POST', path: charge, fault: { kind: 'late', until: later.opened }, times: 2 },
     ]);
 
     // Four orders placed on the doomed replica, each held in its charge.
@@ -231,7 +219,7 @@ describe('two replicas of every service on PostgreSQL', () => {
     await doomed.kill();
     expect(await Promise.all(placing)).toEqual([null, null, null, null]);
     // Two charges reach the payment service after their caller died: charged, and nobody recorded it.
-    landFirst();
+    first.open();
     const landed = await waitFor(async () => {
       const { rows: completed } = await fleet.databases.payment.query(
         "SELECT order_id FROM payments WHERE order_id = ANY($1) AND status = 'COMPLETED'",
@@ -246,7 +234,7 @@ describe('two replicas of every service on PostgreSQL', () => {
       return orders.every((o) => o.status !== 'PENDING') && orders;
     }, 20_000);
     // The other two charges arrive only now, after their orders were decided: refused.
-    landLater();
+    later.open();
     await waitFor(() => heldCharges().filter((r) => r.forwarded).length === 4, 20_000);
     await waitFor(
       () =>

@@ -1,6 +1,7 @@
 export { buildWorkspace, isWorkspaceBuilt } from './build.js';
 export { migratedDatabaseUrl } from './database-templates.js';
 export { closeWhenFileEnds } from './file-resources.js';
+export { gate } from './gate.js';
 export { HOSTILE_RAW_BODIES, oversizedBody } from './hostile-bodies.js';
 export { CONTROL_CHARACTERS, INVISIBLE_ONLY, UNPAIRED_SURROGATES, WELL_FORMED_TEXT } from './hostile-strings.js';
 export { type Listening, listen } from './listen.js';
@@ -22,6 +23,7 @@ export {
   TEST_RABBITMQ_URL,
   uniqueBrokerName,
 } from './order-events.js';
+export { pauser } from './pausing.js';
 export { createTestDatabase, databaseUrlOn } from './postgresql/temp-postgresql.js';
 export { REPO_ROOT, type ServiceName, type ServiceProcess, startServiceProcess } from './process.js';
 export {
