@@ -23,6 +23,12 @@ export { checkDatabase, type OpenedDatabase, openDatabase, type ServiceDatabase 
 export { createSqlitePrismaClient } from './db/prisma-client.js';
 export { SerializedSqliteAdapterFactory } from './db/prisma-sqlite.js';
 export { serviceDatabase } from './db/service-database.js';
+export {
+  runStatements,
+  type SqlStatement,
+  type TransactionOutcome,
+  type TransactionStep,
+} from './db/statement-transaction.js';
 export { isUniqueViolation } from './db/unique-violation.js';
 export { isWriteConflict } from './db/write-conflict.js';
 export * from './errors.js';

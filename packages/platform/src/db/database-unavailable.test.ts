@@ -19,6 +19,10 @@ describe('isDatabaseUnavailable', () => {
     ],
     ['a connection terminated under a query', new Error('Connection terminated unexpectedly')],
     [
+      'an SQLite file locked past the busy timeout, from a statement run on the connection',
+      { code: 'SQLITE_BUSY', message: 'database is locked' },
+    ],
+    [
       'a connection the server ended (idle in a transaction too long)',
       new Error('Client has encountered a connection error and is not queryable'),
     ],

@@ -32,6 +32,9 @@ export function isDatabaseUnavailable(err: unknown): boolean {
       cause?: unknown;
     };
     if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+    // better-sqlite3's own error from a statement run straight on the connection (runStatements):
+    // the file stayed locked by another process past the busy timeout, as the adapter maps it.
+    if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) return true;
     if (typeof kind === 'string' && UNAVAILABLE_KINDS.has(kind)) return true;
     const adapterKind = meta?.driverAdapterError?.cause?.kind;
     if (typeof adapterKind === 'string' && UNAVAILABLE_KINDS.has(adapterKind)) return true;

@@ -2,6 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
 import { SerializedSqliteAdapterFactory } from './prisma-sqlite.js';
+import { registerStatementRunner } from './statement-transaction.js';
 
 /**
  * Any other format records the call site (a new Error and its stack) on every query, for error
@@ -27,11 +28,18 @@ export type PostgresqlPrismaClientOptions = ClientOptions<PrismaPg>;
  * load; the limits below are wide for that reason, not because transactions run long.
  */
 export function createSqlitePrismaClient<T>(Client: new (options: PrismaClientOptions) => T, databaseFile: string): T {
-  return new Client({
-    adapter: new SerializedSqliteAdapterFactory(databaseFile),
+  const adapter = new SerializedSqliteAdapterFactory(databaseFile);
+  const client = new Client({
+    adapter,
     transactionOptions: { maxWait: 60_000, timeout: 30_000 },
     errorFormat: MINIMAL_ERRORS,
   });
+  const connectable = client as unknown as { $connect(): Promise<void> };
+  registerStatementRunner(client as object, async (steps) => {
+    if (!adapter.connected) await connectable.$connect();
+    return adapter.runSteps(steps);
+  });
+  return client;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Mutex } from '../mutex.js';
+import type { TransactionOutcome, TransactionStep } from './statement-transaction.js';
 
 type DriverAdapter = Awaited<ReturnType<PrismaBetterSqlite3['connect']>>;
 type Transaction = Awaited<ReturnType<DriverAdapter['startTransaction']>>;
@@ -28,6 +29,7 @@ export class SerializedSqliteAdapterFactory {
   readonly adapterName: string;
   readonly #inner: PrismaBetterSqlite3;
   readonly #lock = new Mutex();
+  #db: BetterSqlite3.Database | undefined;
 
   constructor(databaseFile: string) {
     this.#inner = new PrismaBetterSqlite3({ url: databaseFile, timeout: SQLITE_BUSY_TIMEOUT_MS });
@@ -36,18 +38,67 @@ export class SerializedSqliteAdapterFactory {
 
   async connect(): Promise<DriverAdapter> {
     const adapter = await this.#inner.connect();
-    configureConnection(adapter);
+    this.#db = configureConnection(adapter);
     return serialize(adapter, this.#lock);
+  }
+
+  get connected(): boolean {
+    return this.#db !== undefined;
+  }
+
+  /**
+   * Runs the steps as one transaction straight on the connection, under the lock that every query
+   * and transaction of the client takes (see runStatements). One step runs on its own, committed by
+   * SQLite as it completes.
+   */
+  runSteps(steps: TransactionStep[]): Promise<TransactionOutcome> {
+    const db = this.#db;
+    if (!db) return Promise.reject(new Error('The SQLite connection is not open yet'));
+    return this.#lock.run(async () => runSteps(db, steps));
   }
 }
 
-function configureConnection(adapter: DriverAdapter): void {
+function configureConnection(adapter: DriverAdapter): BetterSqlite3.Database {
   // The adapter keeps its better-sqlite3 handle in a public `client` field.
   const db = (adapter as unknown as { client: BetterSqlite3.Database }).client;
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.prepare = cachedPrepare(db) as unknown as typeof db.prepare;
+  return db;
+}
+
+function runSteps(db: BetterSqlite3.Database, steps: TransactionStep[]): TransactionOutcome {
+  const prepare = db.prepare as unknown as (sql: string) => PreparedOnce;
+  const run = (step: TransactionStep) => prepare(step.statement.sql).bind(step.statement.values.map(sqliteValue)).run().changes;
+  if (steps.length === 1 && steps[0]) {
+    const changed = run(steps[0]);
+    return steps[0].mustChangeOne && changed !== 1 ? { kind: 'stopped', at: 0, changed } : { kind: 'committed', changed: [changed] };
+  }
+  prepare('BEGIN').run();
+  try {
+    const changed: number[] = [];
+    for (const [at, step] of steps.entries()) {
+      const count = run(step);
+      if (step.mustChangeOne && count !== 1) {
+        prepare('ROLLBACK').run();
+        return { kind: 'stopped', at, changed: count };
+      }
+      changed.push(count);
+    }
+    prepare('COMMIT').run();
+    return { kind: 'committed', changed };
+  } catch (err) {
+    if (db.inTransaction) prepare('ROLLBACK').run();
+    throw err;
+  }
+}
+
+/** A value as the adapter binds it: a Date as ISO 8601 text with its offset, a boolean as 0 or 1. */
+function sqliteValue(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString().replace('Z', '+00:00');
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value ?? null;
 }
 
 type Statement = BetterSqlite3.Statement<unknown[], unknown>;

@@ -3,26 +3,19 @@ import type { EventIds } from './event-ids.js';
 import type { NewOrderEvent, OrderEventType, StoredOrderEvent } from './order-event.js';
 
 /**
- * The columns of an orders row that carry the event its write records (`UPDATE "orders" SET ...,
- * <these>`): a trigger of the database moves the event to the outbox in the same statement, with
- * the order's next sequence, and clears the payload from the row. So an event is written exactly
- * when its change is, by one statement, whoever writes the order.
+ * The statement that writes an event of a change, run by the orders repository in the transaction
+ * of the change, once the change applied: so an event exists exactly when its change was written.
+ * A new order's first event is numbered 1; a later one after the order's last event (the change's
+ * update has locked the order's row by then, so two writers of one order never count the same
+ * number, and pruning never deletes an order's last event, so the number keeps growing).
  */
-export function eventColumns(event: NewOrderEvent): Prisma.Sql {
-  return Prisma.sql`"event_type" = ${event.type}, "event_payload" = ${event.payload}`;
-}
-
-/**
- * The statement that writes a further event of one change (a change that makes two), run by the
- * orders repository in the transaction of the change, after its update applied (and locked the
- * order's row, so the sequence counted here is the order's next one).
- */
-export function insertOrderEvent(event: NewOrderEvent): Prisma.Sql {
+export function insertOrderEvent(event: NewOrderEvent, first = false): Prisma.Sql {
+  const sequence = first
+    ? Prisma.sql`1`
+    : Prisma.sql`(SELECT COALESCE(MAX("sequence"), 0) + 1 FROM "order_events" WHERE "order_id" = ${event.orderId})`;
   return Prisma.sql`
     INSERT INTO "order_events" ("order_id", "sequence", "type", "occurred_at", "payload")
-    VALUES (${event.orderId},
-      (SELECT COALESCE(MAX("sequence"), 0) + 1 FROM "order_events" WHERE "order_id" = ${event.orderId}),
-      ${event.type}, ${event.occurredAt}, ${event.payload})`;
+    VALUES (${event.orderId}, ${sequence}, ${event.type}, ${event.occurredAt}, ${event.payload})`;
 }
 
 /**
@@ -174,15 +167,20 @@ export class OrderEventsRepository {
   /**
    * Deletes up to `batch` events that happened before `before` (only published ones unless
    * `unpublishedToo`), never the last event of an order: the next event of an order is numbered
-   * after it, so an order's sequence keeps growing whatever is pruned.
+   * after it, so an order's sequence keeps growing whatever is pruned. Events are numbered in the
+   * order they happened, so only those before the first event that is not old yet are looked at,
+   * from the oldest position on (the primary key: no index on occurred_at to keep up per event).
    */
   prune(before: Date, options: { unpublishedToo: boolean; batch: number }): Promise<number> {
     const published = options.unpublishedToo ? Prisma.empty : Prisma.sql`AND e."published_at" IS NOT NULL`;
     return this.prisma.$executeRaw`
       DELETE FROM "order_events" WHERE "position" IN (
         SELECT e."position" FROM "order_events" AS e
-        WHERE e."occurred_at" < ${before} ${published} AND EXISTS (
-          SELECT 1 FROM "order_events" AS later WHERE later."order_id" = e."order_id" AND later."sequence" > e."sequence")
+        WHERE e."position" < COALESCE(
+            (SELECT "position" FROM "order_events" WHERE "occurred_at" >= ${before} ORDER BY "position" LIMIT 1),
+            (SELECT MAX("position") + 1 FROM "order_events"))
+          AND e."occurred_at" < ${before} ${published} AND EXISTS (
+            SELECT 1 FROM "order_events" AS later WHERE later."order_id" = e."order_id" AND later."sequence" > e."sequence")
         ORDER BY e."position" LIMIT ${options.batch})`;
   }
 

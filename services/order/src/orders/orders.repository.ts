@@ -1,6 +1,6 @@
-import { isUniqueViolation } from '@order-system/platform';
+import { isUniqueViolation, runStatements, type TransactionStep } from '@order-system/platform';
 import { changeEvents, creationEvent } from '../events/order-event.js';
-import { eventColumns, insertOrderEvent } from '../events/order-events.repository.js';
+import { insertOrderEvent } from '../events/order-events.repository.js';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { LeaseClock } from './concurrency/lease-clock.js';
 import type { Order, OrderLine, OrderStatus, OrderWork, ShippingAddress } from './domain/order.js';
@@ -52,9 +52,6 @@ export interface OrderFilter {
 
 /** refused: the create's condition did not apply, and nothing was written. */
 export type CreateOutcome = { kind: 'created'; order: Order } | { kind: 'exists'; order: Order } | { kind: 'refused' };
-
-/** Thrown inside the create's transaction to roll it back when its condition did not apply. */
-class ConditionNotMet extends Error {}
 
 export interface WriteOptions {
   /** Applied only while the order's lease is this worker's. */
@@ -162,22 +159,23 @@ export class OrdersRepository {
     return rows.map((row) => row.id);
   }
 
-  /** CANCELLED orders changed after `after`, oldest change first (then by id): a page of (id, updated_at). */
-  findCancelledSince(after: Date, limit: number, offset = 0): Promise<{ id: string; updatedAt: Date }[]> {
-    return this.prisma.order.findMany({
-      where: { status: 'CANCELLED', updatedAt: { gt: after } },
-      orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
-      skip: offset,
-      take: limit,
-      select: { id: true, updatedAt: true },
-    });
+  /**
+   * CANCELLED orders changed after `after`, oldest change first (then by id): a page of (id,
+   * updated_at). The status is written into the SQL, so that both databases use the partial index of
+   * cancelled orders.
+   */
+  async findCancelledSince(after: Date, limit: number, offset = 0): Promise<{ id: string; updatedAt: Date }[]> {
+    const rows = await this.prisma.$queryRaw<{ id: string; updated_at: Date | string }[]>`
+      SELECT "id", "updated_at" FROM "orders" WHERE "status" = 'CANCELLED' AND "updated_at" > ${after}
+      ORDER BY "updated_at", "id" LIMIT ${limit} OFFSET ${offset}`;
+    return rows.map((row) => ({ id: row.id, updatedAt: row.updated_at instanceof Date ? row.updated_at : new Date(row.updated_at) }));
   }
 
   /**
    * The order as PENDING with the requested items (no prices yet), its reservation marked REQUESTED
    * (it is written just before the reservation is sent, so a crash from here on leaves stock to
-   * release), held by the creating workflow under `lease` for `leaseMs`: in one transaction. Its
-   * order.created event is written by the same statement (see eventColumns). An order of that id
+   * release), held by the creating workflow under `lease` for `leaseMs`, with its order.created
+   * event: in one transaction. An order of that id
    * written already (another request's, under the same Idempotency-Key) is answered as it is.
    * With a `condition`, it runs in the same transaction, and nothing is written unless it applies.
    */
@@ -203,30 +201,25 @@ export class OrdersRepository {
     };
     const items = record.items.map((item) => Prisma.sql`(${record.id}, ${item.productId}, ${item.quantity})`);
     const ship = record.shippingAddress;
-    const created = creationEvent(record);
-    const statements = [
-      Prisma.sql`
+    const steps: TransactionStep[] = [
+      {
+        statement: Prisma.sql`
         INSERT INTO "orders" ("id", "customer_name", "user_id", "status", "reservation_state", "payment_state", "status_changed_by",
           "shipping_name", "shipping_line1", "shipping_line2", "shipping_city", "shipping_region", "shipping_postal_code",
-          "shipping_country", "created_at", "updated_at", "lease_token", "lease_work", "lease_expires_at", "event_type", "event_payload")
+          "shipping_country", "created_at", "updated_at", "lease_token", "lease_work", "lease_expires_at")
         VALUES (${record.id}, ${record.customerName}, ${record.userId}, ${record.status}, ${record.reservationState},
           ${record.paymentState}, ${order.placedBy}, ${ship?.name ?? null}, ${ship?.line1 ?? null}, ${ship?.line2 ?? null},
           ${ship?.city ?? null}, ${ship?.region ?? null}, ${ship?.postalCode ?? null}, ${ship?.country ?? null}, ${at}, ${at},
-          ${lease.token}, ${'workflow' satisfies OrderWork}, ${this.clock.after(lease.ttlMs)}, ${created.type}, ${created.payload})`,
-      Prisma.sql`
-        INSERT INTO "order_items" ("order_id", "product_id", "quantity") VALUES ${Prisma.join(items)}`,
+          ${lease.token}, ${'workflow' satisfies OrderWork}, ${this.clock.after(lease.ttlMs)})`,
+      },
+      { statement: Prisma.sql`INSERT INTO "order_items" ("order_id", "product_id", "quantity") VALUES ${Prisma.join(items)}` },
+      { statement: insertOrderEvent(creationEvent(record), true) },
     ];
+    if (condition) steps.push({ statement: condition, mustChangeOne: true });
     try {
-      if (condition) {
-        await this.prisma.$transaction(async (tx) => {
-          for (const sql of statements) await tx.$executeRaw(sql);
-          if ((await tx.$executeRaw(condition)) !== 1) throw new ConditionNotMet();
-        });
-      } else {
-        await this.prisma.$transaction(statements.map((sql) => this.prisma.$executeRaw(sql)));
-      }
+      const outcome = await runStatements(this.prisma, steps);
+      if (outcome.kind === 'stopped') return { kind: 'refused' };
     } catch (err) {
-      if (err instanceof ConditionNotMet) return { kind: 'refused' };
       const existing = isUniqueViolation(err) ? await this.findById(order.id) : null;
       if (existing) return { kind: 'exists', order: existing };
       throw err;
@@ -238,36 +231,23 @@ export class OrdersRepository {
    * Writes one change of the state machine, conditional on the order still having the status the
    * change expects (and, with a fence, on its lease still being the writer's): the order as it now
    * is, or null when the condition no longer held (someone else changed or took the order first),
-   * in which case nothing was written. The event the change makes (order.paid, order.refunded, ...)
-   * is written by the update itself (see eventColumns), so exactly when the change is.
+   * in which case nothing was written. The events the change makes (order.paid, order.refunded,
+   * ...) are written in its transaction once the update applied, so exactly when the change is.
    */
   async apply(order: Order, change: OrderChange, options: WriteOptions = {}): Promise<Order | null> {
     const at = new Date();
     const next = applied(order, change, at);
-    const [event, ...moreEvents] = changeEvents(order, change, next);
     const condition = Prisma.sql`"id" = ${change.orderId} AND "status" = ${change.expect}${fenced(options.fence)}`;
-    const set = assignments(change, at, options.releaseLease === true);
-    const update = Prisma.sql`UPDATE "orders" SET ${event ? Prisma.sql`${set}, ${eventColumns(event)}` : set} WHERE ${condition}`;
-    const also = followUps(change, condition, at);
-    // A change that makes two events (cancelled and refunded at once) writes the second after the
-    // update applied, in its transaction.
-    const alongside = [...(options.alongside ?? []), ...moreEvents.map(insertOrderEvent)];
-    let count: number;
-    if (alongside.length > 0) {
-      count = await this.prisma.$transaction(async (tx) => {
-        const applied = await tx.$executeRaw(update);
-        if (applied !== 1) return applied;
-        for (const sql of [...also, ...alongside]) await tx.$executeRaw(sql);
-        return applied;
-      });
-    } else if (also.length === 0) {
-      count = await this.prisma.$executeRaw(update);
-    } else {
-      // The follow-ups (price snapshots, a history entry) are conditional on the same thing, so they
-      // are written exactly when the update is.
-      [count] = await this.prisma.$transaction([this.prisma.$executeRaw(update), ...also.map((sql) => this.prisma.$executeRaw(sql))]);
-    }
-    return count === 1 ? next : null;
+    const update = Prisma.sql`UPDATE "orders" SET ${assignments(change, at, options.releaseLease === true)} WHERE ${condition}`;
+    // The follow-ups (price snapshots, a history entry), the statements of other tables that go
+    // with the change and its events are written only if the update applied, in its transaction.
+    const events = changeEvents(order, change, next).map((event) => insertOrderEvent(event));
+    const steps: TransactionStep[] = [
+      { statement: update, mustChangeOne: true },
+      ...[...followUps(change, condition, at), ...(options.alongside ?? []), ...events].map((statement) => ({ statement })),
+    ];
+    const outcome = await runStatements(this.prisma, steps);
+    return outcome.kind === 'committed' ? next : null;
   }
 }
 

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { isUniqueViolation, runStatements } from '@order-system/platform';
+import { gate } from '@order-system/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Prisma } from '../src/generated/prisma/client.js';
+import { startWorkers, type Workers } from './order-workers.js';
+
+// runStatements: the order workflow's writes as one transaction that goes on only while each
+// guarded step changes exactly one row. On SQLite it runs straight on the connection under the
+// client's lock, on PostgreSQL as an interactive transaction: both are checked here, over the
+// order database, on the small table of reconciliation cursors.
+let w: Workers;
+
+beforeAll(async () => {
+  w = await startWorkers();
+});
+afterAll(() => w?.close());
+
+const insert = (name: string, at = new Date()) =>
+  Prisma.sql`INSERT INTO "reconciliation_cursors" ("name", "position") VALUES (${name}, ${at})`;
+const move = (name: string, at: Date) => Prisma.sql`UPDATE "reconciliation_cursors" SET "position" = ${at} WHERE "name" = ${name}`;
+
+async function names(...candidates: string[]): Promise<string[]> {
+  const rows = await w.prisma.reconciliationCursor.findMany({ where: { name: { in: candidates } }, orderBy: { name: 'asc' } });
+  return rows.map((row) => row.name);
+}
+
+describe('runStatements', () => {
+  it('when every step applies, then all of them are written and the rows each changed come back', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const outcome = await runStatements(w.prisma, [
+      { statement: insert(a), mustChangeOne: true },
+      { statement: insert(b) },
+      { statement: move(randomUUID(), new Date()) },
+    ]);
+    expect(outcome).toEqual({ kind: 'committed', changed: [1, 1, 0] });
+    expect(await names(a, b)).toEqual([a, b].sort());
+  });
+
+  it('when a guarded step changes no row, then the transaction stops there and nothing of it is written', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const outcome = await runStatements(w.prisma, [
+      { statement: insert(a) },
+      { statement: move(randomUUID(), new Date()), mustChangeOne: true },
+      { statement: insert(b) },
+    ]);
+    expect(outcome).toEqual({ kind: 'stopped', at: 1, changed: 0 });
+    expect(await names(a, b)).toEqual([]);
+  });
+
+  it('when a lone guarded step changes no row, then it says so', async () => {
+    expect(await runStatements(w.prisma, [{ statement: move(randomUUID(), new Date()), mustChangeOne: true }])).toEqual({
+      kind: 'stopped',
+      at: 0,
+      changed: 0,
+    });
+  });
+
+  it('when a step breaks a unique key, then the error is a unique violation, nothing is written, and the client goes on', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const failed = await runStatements(w.prisma, [{ statement: insert(a) }, { statement: insert(b) }, { statement: insert(a) }]).catch(
+      (err: unknown) => err,
+    );
+    expect(isUniqueViolation(failed)).toBe(true);
+    expect(await names(a, b)).toEqual([]);
+    await runStatements(w.prisma, [{ statement: insert(a) }]);
+    expect(await names(a)).toEqual([a]);
+  });
+
+  it('when a time is written, then Prisma reads the same instant back and finds the row by it', async () => {
+    const name = randomUUID();
+    const at = new Date('2026-12-07T10:11:12.345Z');
+    await runStatements(w.prisma, [{ statement: insert(name, at) }]);
+    expect(await w.prisma.reconciliationCursor.findUnique({ where: { name } })).toEqual({ name, position: at });
+    expect(await w.prisma.reconciliationCursor.count({ where: { name, position: at } })).toBe(1);
+    const later = new Date(at.getTime() + 1);
+    await runStatements(w.prisma, [{ statement: move(name, later) }]);
+    expect(await w.prisma.reconciliationCursor.count({ where: { name, position: { gt: at } } })).toBe(1);
+  });
+
+  it('when it runs while another transaction of the client is open, then it never runs inside it: that one rolls back alone', async () => {
+    const [inside, beside] = [randomUUID(), randomUUID()];
+    const opened = gate();
+    const release = gate();
+    const open = w.prisma
+      .$transaction(async (tx) => {
+        await tx.$executeRaw(insert(inside));
+        opened.open();
+        await release.opened;
+        throw new Error('rolled back on purpose');
+      })
+      .catch((err: unknown) => err);
+    await opened.opened;
+    const written = runStatements(w.prisma, [{ statement: insert(beside) }]);
+    release.open();
+    expect(await written).toEqual({ kind: 'committed', changed: [1] });
+    expect(await open).toMatchObject({ message: 'rolled back on purpose' });
+    expect(await names(inside, beside)).toEqual([beside]);
+  });
+});
