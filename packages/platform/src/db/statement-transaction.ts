@@ -55,7 +55,13 @@ export function registerStatementRunner(client: object, runner: StatementRunner)
 export async function runStatements(client: object, steps: TransactionStep[]): Promise<TransactionOutcome> {
   const runner = runners.get(client);
   if (runner) return runner(steps);
-  const prisma = client as TransactionalClient;
+  const prisma = client as TransactionalClient & { $executeRaw(statement: never): Promise<number> };
+  const [only] = steps;
+  if (steps.length === 1 && only) {
+    // One statement is atomic on its own: no transaction, one round trip.
+    const changed = await prisma.$executeRaw(only.statement as never);
+    return only.mustChangeOne && changed !== 1 ? { kind: 'stopped', at: 0, changed } : { kind: 'committed', changed: [changed] };
+  }
   try {
     return await prisma.$transaction(async (tx) => {
       const changed: number[] = [];
