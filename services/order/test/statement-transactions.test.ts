@@ -7,8 +7,8 @@ import { startWorkers, type Workers } from './order-workers.js';
 
 // runStatements: the order workflow's writes as one transaction that goes on only while each
 // guarded step changes exactly one row. On SQLite it runs straight on the connection under the
-// client's lock, on PostgreSQL as an interactive transaction: both are checked here, over the
-// order database, on the small table of reconciliation cursors.
+// client's lock, on PostgreSQL on a connection of the client's pool: both are checked here, over
+// the order database, on the small table of reconciliation cursors.
 let w: Workers;
 
 beforeAll(async () => {

@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
+import { runPostgresqlSteps } from './postgresql-steps.js';
 import { SerializedSqliteAdapterFactory } from './prisma-sqlite.js';
 import { registerStatementRunner } from './statement-transaction.js';
 
@@ -88,5 +89,7 @@ export function createPostgresqlPrismaClient<T>(
     // An idle connection that the server closed (a restart, a terminated backend) is dropped from the pool.
     onPoolError: (err) => options.logger.warn({ err }, 'an idle database connection failed; it is replaced on demand'),
   });
-  return new Client({ adapter, transactionOptions: { maxWait: waitMs, timeout: 15_000 }, errorFormat: MINIMAL_ERRORS });
+  const client = new Client({ adapter, transactionOptions: { maxWait: waitMs, timeout: 15_000 }, errorFormat: MINIMAL_ERRORS });
+  registerStatementRunner(client as object, (steps) => runPostgresqlSteps(pool, steps));
+  return client;
 }

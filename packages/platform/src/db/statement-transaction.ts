@@ -1,9 +1,10 @@
 /**
- * One SQL statement as Prisma.sql builds it: `sql` with `?` placeholders (SQLite), the values in order.
- * The object itself is what Prisma's `$executeRaw` takes on PostgreSQL.
+ * One SQL statement as Prisma.sql builds it: `sql` with `?` placeholders (SQLite), `text` with `$1`,
+ * `$2`, ... (PostgreSQL), the values in order.
  */
 export interface SqlStatement {
   readonly sql: string;
+  readonly text: string;
   readonly values: unknown[];
 }
 
@@ -48,9 +49,10 @@ export function registerStatementRunner(client: object, runner: StatementRunner)
 /**
  * Runs write statements as one transaction, in order, stopping (and rolling back) at the first
  * step marked `mustChangeOne` that does not change exactly one row: a conditional update and what
- * must be written only with it, as one unit. On SQLite the statements run straight on the
- * connection under the client's lock (Prisma's transaction machinery costs more than the
- * statements themselves there); on PostgreSQL, in an interactive transaction of the client.
+ * must be written only with it, as one unit. The statements run straight on the driver, not
+ * through Prisma's transactions, which cost more than the statements themselves: on SQLite on the
+ * connection under the client's lock, on PostgreSQL on a connection of the client's pool. A client
+ * made otherwise runs them in an interactive transaction of its own.
  */
 export async function runStatements(client: object, steps: TransactionStep[]): Promise<TransactionOutcome> {
   const runner = runners.get(client);
