@@ -83,7 +83,13 @@ describe.skipIf(!broker)('order events with two order replicas on PostgreSQL', (
       60_000,
     );
 
-    const all = await feedEvents(fleet.orders[survivor]!.url);
+    // The feed serves an event once every older transaction on the server has ended: it is read until
+    // it holds every event delivered so far.
+    const all = await waitFor(async () => {
+      const served = await feedEvents(fleet.orders[survivor]!.url);
+      const servedIds = new Set(served.map((event) => event.id));
+      return firstDeliveredEvents(queue.messages).every((event) => servedIds.has(event.id)) && served;
+    }, 30_000);
     const ids = new Set(all.map((event) => event.id));
     await waitFor(() => new Set(queue.messages.map((message) => message.messageId)).size >= ids.size, 60_000);
     const delivered = firstDeliveredEvents(queue.messages);

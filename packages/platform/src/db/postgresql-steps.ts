@@ -16,6 +16,13 @@ export async function runPostgresqlSteps(pool: pg.Pool, steps: TransactionStep[]
   }
   const connection = await pool.connect();
   let broken: Error | undefined;
+  // A connection the server ends while it is out of the pool (a transaction left idle past
+  // idle_in_transaction_session_timeout by a paused process, a restart) says so with an 'error'
+  // event, which would end the process unheard; the statement waiting on it fails on its own.
+  const onError = (err: Error) => {
+    broken = err;
+  };
+  connection.on('error', onError);
   try {
     await connection.query('BEGIN');
     const changed: number[] = [];
@@ -30,12 +37,13 @@ export async function runPostgresqlSteps(pool: pg.Pool, steps: TransactionStep[]
     await connection.query('COMMIT');
     return { kind: 'committed', changed };
   } catch (err) {
-    // A connection whose rollback fails too is not given back to the pool, but closed.
+    // A connection whose rollback fails too (or that failed) is not given back to the pool, but closed.
     await connection.query('ROLLBACK').catch((rollbackError: Error) => {
       broken = rollbackError;
     });
     throw err;
   } finally {
+    connection.removeListener('error', onError);
     connection.release(broken);
   }
 }
