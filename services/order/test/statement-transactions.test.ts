@@ -56,6 +56,15 @@ describe('runStatements', () => {
     });
   });
 
+  it('when a lone guarded step changes more than one row, then it is undone', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const at = new Date('2026-12-07T10:00:00.000Z');
+    await runStatements(w.prisma, [{ statement: insert(a, at) }, { statement: insert(b, at) }]);
+    const both = Prisma.sql`UPDATE "reconciliation_cursors" SET "position" = ${new Date()} WHERE "name" IN (${a}, ${b})`;
+    expect(await runStatements(w.prisma, [{ statement: both, mustChangeOne: true }])).toEqual({ kind: 'stopped', at: 0, changed: 2 });
+    expect(await w.prisma.reconciliationCursor.count({ where: { name: { in: [a, b] }, position: at } })).toBe(2);
+  });
+
   it('when a step breaks a unique key, then the error is a unique violation, nothing is written, and the client goes on', async () => {
     const [a, b] = [randomUUID(), randomUUID()];
     const failed = await runStatements(w.prisma, [{ statement: insert(a) }, { statement: insert(b) }, { statement: insert(a) }]).catch(

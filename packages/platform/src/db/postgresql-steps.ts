@@ -4,13 +4,13 @@ import type { TransactionOutcome, TransactionStep } from './statement-transactio
 /**
  * The steps as one transaction on a connection of the pool, straight through node-postgres (see
  * runStatements): `BEGIN`, each statement, `COMMIT`; `ROLLBACK` when a guarded step changed other
- * than one row or a statement failed. One step runs on its own, atomic by itself. Values go as
+ * than one row or a statement failed. One unguarded step runs on its own, atomic by itself. Values go as
  * node-postgres sends them (a Date as its instant with the process's offset: the columns are
  * timestamptz).
  */
 export async function runPostgresqlSteps(pool: pg.Pool, steps: TransactionStep[]): Promise<TransactionOutcome> {
   const [only] = steps;
-  if (steps.length === 1 && only) {
+  if (steps.length === 1 && only && !only.mustChangeOne) {
     const changed = (await pool.query(only.statement.text, only.statement.values)).rowCount ?? 0;
     return only.mustChangeOne && changed !== 1 ? { kind: 'stopped', at: 0, changed } : { kind: 'committed', changed: [changed] };
   }

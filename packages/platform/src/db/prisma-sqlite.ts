@@ -48,8 +48,8 @@ export class SerializedSqliteAdapterFactory {
 
   /**
    * Runs the steps as one transaction straight on the connection, under the lock that every query
-   * and transaction of the client takes (see runStatements). One step runs on its own, committed by
-   * SQLite as it completes.
+   * and transaction of the client takes (see runStatements). One unguarded step runs on its own,
+   * committed by SQLite as it completes (a guarded one needs a transaction to undo more than one row).
    */
   runSteps(steps: TransactionStep[]): Promise<TransactionOutcome> {
     const db = this.#db;
@@ -71,7 +71,7 @@ function configureConnection(adapter: DriverAdapter): BetterSqlite3.Database {
 function runSteps(db: BetterSqlite3.Database, steps: TransactionStep[]): TransactionOutcome {
   const prepare = db.prepare as unknown as (sql: string) => PreparedOnce;
   const run = (step: TransactionStep) => prepare(step.statement.sql).bind(step.statement.values.map(sqliteValue)).run().changes;
-  if (steps.length === 1 && steps[0]) {
+  if (steps.length === 1 && steps[0] && !steps[0].mustChangeOne) {
     const changed = run(steps[0]);
     return steps[0].mustChangeOne && changed !== 1 ? { kind: 'stopped', at: 0, changed } : { kind: 'committed', changed: [changed] };
   }

@@ -59,7 +59,7 @@ export async function runStatements(client: object, steps: TransactionStep[]): P
   if (runner) return runner(steps);
   const prisma = client as TransactionalClient & { $executeRaw(statement: never): Promise<number> };
   const [only] = steps;
-  if (steps.length === 1 && only) {
+  if (steps.length === 1 && only && !only.mustChangeOne) {
     // One statement is atomic on its own: no transaction, one round trip.
     const changed = await prisma.$executeRaw(only.statement as never);
     return only.mustChangeOne && changed !== 1 ? { kind: 'stopped', at: 0, changed } : { kind: 'committed', changed: [changed] };
