@@ -9,6 +9,24 @@ const UNAVAILABLE_KINDS = new Set([
   'TransactionAlreadyClosed',
 ]);
 /**
+ * The drivers' own codes for the same, on a statement run straight on them (runStatements): the
+ * socket's (refused, reset, timed out, a name that does not resolve while the server restarts) and
+ * PostgreSQL's SQLSTATEs of a connection lost or refused (class 08, too many clients, the server
+ * shutting down or starting).
+ */
+const UNAVAILABLE_DRIVER_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  '53300',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+/**
  * node-postgres's own messages when the pool gives no connection in time, or one dies under a query
  * (the server ended it: a restart, or a transaction left idle past idle_in_transaction_session_timeout).
  */
@@ -35,6 +53,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     // better-sqlite3's own error from a statement run straight on the connection (runStatements):
     // the file stayed locked by another process past the busy timeout, as the adapter maps it.
     if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) return true;
+    if (typeof code === 'string' && (UNAVAILABLE_DRIVER_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
     if (typeof kind === 'string' && UNAVAILABLE_KINDS.has(kind)) return true;
     const adapterKind = meta?.driverAdapterError?.cause?.kind;
     if (typeof adapterKind === 'string' && UNAVAILABLE_KINDS.has(adapterKind)) return true;

@@ -38,8 +38,16 @@ export class SerializedSqliteAdapterFactory {
 
   async connect(): Promise<DriverAdapter> {
     const adapter = await this.#inner.connect();
-    this.#db = configureConnection(adapter);
-    return serialize(adapter, this.#lock);
+    const db = configureConnection(adapter);
+    this.#db = db;
+    const serialized = serialize(adapter, this.#lock);
+    // Once Prisma lets the connection go ($disconnect), runSteps waits for the next one.
+    return withOverrides(serialized, {
+      dispose: () => {
+        if (this.#db === db) this.#db = undefined;
+        return serialized.dispose();
+      },
+    });
   }
 
   get connected(): boolean {
@@ -89,7 +97,11 @@ function runSteps(db: BetterSqlite3.Database, steps: TransactionStep[]): Transac
     prepare('COMMIT').run();
     return { kind: 'committed', changed };
   } catch (err) {
-    if (db.inTransaction) prepare('ROLLBACK').run();
+    try {
+      if (db.inTransaction) prepare('ROLLBACK').run();
+    } catch {
+      // The statement's own error says what went wrong; SQLite ends the transaction itself on one it cannot roll back.
+    }
     throw err;
   }
 }

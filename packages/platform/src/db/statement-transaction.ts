@@ -34,7 +34,7 @@ class StepStopped extends Error {
   }
 }
 
-/** What runStatements needs of a PostgreSQL client: an interactive transaction of raw statements. */
+/** What runStatements needs of a client made some other way: an interactive transaction of raw statements. */
 interface TransactionalClient {
   $transaction<R>(work: (tx: { $executeRaw(statement: never): Promise<number> }) => Promise<R>): Promise<R>;
 }

@@ -167,9 +167,11 @@ export class OrderEventsRepository {
   /**
    * Deletes up to `batch` events that happened before `before` (only published ones unless
    * `unpublishedToo`), never the last event of an order: the next event of an order is numbered
-   * after it, so an order's sequence keeps growing whatever is pruned. Events are numbered in the
-   * order they happened, so only those before the first event that is not old yet are looked at,
-   * from the oldest position on (the primary key: no index on occurred_at to keep up per event).
+   * after it, so an order's sequence keeps growing whatever is pruned. Events are numbered about in
+   * the order they happened, so only those before the first event that is not old yet are looked at,
+   * from the oldest position on (the primary key: no index on occurred_at to keep up per event); an
+   * old event numbered after a newer one (a change that waited for its turn, a replica's clock ahead)
+   * waits for a later run.
    */
   prune(before: Date, options: { unpublishedToo: boolean; batch: number }): Promise<number> {
     const published = options.unpublishedToo ? Prisma.empty : Prisma.sql`AND e."published_at" IS NOT NULL`;

@@ -86,9 +86,9 @@ const RELEASE_LEASE = Prisma.sql`"lease_token" = NULL, "lease_work" = NULL, "lea
  * concurrency/order-leases.repository.ts). No HTTP call ever runs inside one of its transactions.
  *
  * The writes of the create-order workflow are its hottest statements, so they are plain SQL (the
- * same on SQLite and PostgreSQL), each change of the state machine one conditional statement (two
- * when it carries the price snapshots), and never read the order back: each takes the order as the
- * caller holds it and returns it as it now is. The status history is the database's: a trigger
+ * same on SQLite and PostgreSQL), each change of the state machine one conditional update and what
+ * goes with it (the price snapshots, its events) in one transaction of runStatements, and never read
+ * the order back: each takes the order as the caller holds it and returns it as it now is. The status history is the database's: a trigger
  * appends an entry for every order's first status and every change of it, in the same statement.
  */
 export class OrdersRepository {
