@@ -3,6 +3,7 @@ import { isUniqueViolation, runStatements } from '@order-system/platform';
 import { gate } from '@order-system/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prisma } from '../src/generated/prisma/client.js';
+import { cursorNames, insertCursor, moveCursor } from './cursor-rows.js';
 import { startWorkers, type Workers } from './order-workers.js';
 
 // runStatements: the order workflow's writes as one transaction that goes on only while each
@@ -16,40 +17,31 @@ beforeAll(async () => {
 });
 afterAll(() => w?.close());
 
-const insert = (name: string, at = new Date()) =>
-  Prisma.sql`INSERT INTO "reconciliation_cursors" ("name", "position") VALUES (${name}, ${at})`;
-const move = (name: string, at: Date) => Prisma.sql`UPDATE "reconciliation_cursors" SET "position" = ${at} WHERE "name" = ${name}`;
-
-async function names(...candidates: string[]): Promise<string[]> {
-  const rows = await w.prisma.reconciliationCursor.findMany({ where: { name: { in: candidates } }, orderBy: { name: 'asc' } });
-  return rows.map((row) => row.name);
-}
-
 describe('runStatements', () => {
   it('when every step applies, then all of them are written and the rows each changed come back', async () => {
     const [a, b] = [randomUUID(), randomUUID()];
     const outcome = await runStatements(w.prisma, [
-      { statement: insert(a), mustChangeOne: true },
-      { statement: insert(b) },
-      { statement: move(randomUUID(), new Date()) },
+      { statement: insertCursor(a), mustChangeOne: true },
+      { statement: insertCursor(b) },
+      { statement: moveCursor(randomUUID(), new Date()) },
     ]);
     expect(outcome).toEqual({ kind: 'committed', changed: [1, 1, 0] });
-    expect(await names(a, b)).toEqual([a, b].sort());
+    expect(await cursorNames(w.prisma, a, b)).toEqual([a, b].sort());
   });
 
   it('when a guarded step changes no row, then the transaction stops there and nothing of it is written', async () => {
     const [a, b] = [randomUUID(), randomUUID()];
     const outcome = await runStatements(w.prisma, [
-      { statement: insert(a) },
-      { statement: move(randomUUID(), new Date()), mustChangeOne: true },
-      { statement: insert(b) },
+      { statement: insertCursor(a) },
+      { statement: moveCursor(randomUUID(), new Date()), mustChangeOne: true },
+      { statement: insertCursor(b) },
     ]);
     expect(outcome).toEqual({ kind: 'stopped', at: 1, changed: 0 });
-    expect(await names(a, b)).toEqual([]);
+    expect(await cursorNames(w.prisma, a, b)).toEqual([]);
   });
 
   it('when a lone guarded step changes no row, then it says so', async () => {
-    expect(await runStatements(w.prisma, [{ statement: move(randomUUID(), new Date()), mustChangeOne: true }])).toEqual({
+    expect(await runStatements(w.prisma, [{ statement: moveCursor(randomUUID(), new Date()), mustChangeOne: true }])).toEqual({
       kind: 'stopped',
       at: 0,
       changed: 0,
@@ -59,7 +51,7 @@ describe('runStatements', () => {
   it('when a lone guarded step changes more than one row, then it is undone', async () => {
     const [a, b] = [randomUUID(), randomUUID()];
     const at = new Date('2026-12-07T10:00:00.000Z');
-    await runStatements(w.prisma, [{ statement: insert(a, at) }, { statement: insert(b, at) }]);
+    await runStatements(w.prisma, [{ statement: insertCursor(a, at) }, { statement: insertCursor(b, at) }]);
     const both = Prisma.sql`UPDATE "reconciliation_cursors" SET "position" = ${new Date()} WHERE "name" IN (${a}, ${b})`;
     expect(await runStatements(w.prisma, [{ statement: both, mustChangeOne: true }])).toEqual({ kind: 'stopped', at: 0, changed: 2 });
     expect(await w.prisma.reconciliationCursor.count({ where: { name: { in: [a, b] }, position: at } })).toBe(2);
@@ -67,23 +59,25 @@ describe('runStatements', () => {
 
   it('when a step breaks a unique key, then the error is a unique violation, nothing is written, and the client goes on', async () => {
     const [a, b] = [randomUUID(), randomUUID()];
-    const failed = await runStatements(w.prisma, [{ statement: insert(a) }, { statement: insert(b) }, { statement: insert(a) }]).catch(
-      (err: unknown) => err,
-    );
+    const failed = await runStatements(w.prisma, [
+      { statement: insertCursor(a) },
+      { statement: insertCursor(b) },
+      { statement: insertCursor(a) },
+    ]).catch((err: unknown) => err);
     expect(isUniqueViolation(failed)).toBe(true);
-    expect(await names(a, b)).toEqual([]);
-    await runStatements(w.prisma, [{ statement: insert(a) }]);
-    expect(await names(a)).toEqual([a]);
+    expect(await cursorNames(w.prisma, a, b)).toEqual([]);
+    await runStatements(w.prisma, [{ statement: insertCursor(a) }]);
+    expect(await cursorNames(w.prisma, a)).toEqual([a]);
   });
 
   it('when a time is written, then Prisma reads the same instant back and finds the row by it', async () => {
     const name = randomUUID();
     const at = new Date('2026-12-07T10:11:12.345Z');
-    await runStatements(w.prisma, [{ statement: insert(name, at) }]);
+    await runStatements(w.prisma, [{ statement: insertCursor(name, at) }]);
     expect(await w.prisma.reconciliationCursor.findUnique({ where: { name } })).toEqual({ name, position: at });
     expect(await w.prisma.reconciliationCursor.count({ where: { name, position: at } })).toBe(1);
     const later = new Date(at.getTime() + 1);
-    await runStatements(w.prisma, [{ statement: move(name, later) }]);
+    await runStatements(w.prisma, [{ statement: moveCursor(name, later) }]);
     expect(await w.prisma.reconciliationCursor.count({ where: { name, position: { gt: at } } })).toBe(1);
   });
 
@@ -93,17 +87,17 @@ describe('runStatements', () => {
     const release = gate();
     const open = w.prisma
       .$transaction(async (tx) => {
-        await tx.$executeRaw(insert(inside));
+        await tx.$executeRaw(insertCursor(inside));
         opened.open();
         await release.opened;
         throw new Error('rolled back on purpose');
       })
       .catch((err: unknown) => err);
     await opened.opened;
-    const written = runStatements(w.prisma, [{ statement: insert(beside) }]);
+    const written = runStatements(w.prisma, [{ statement: insertCursor(beside) }]);
     release.open();
     expect(await written).toEqual({ kind: 'committed', changed: [1] });
     expect(await open).toMatchObject({ message: 'rolled back on purpose' });
-    expect(await names(inside, beside)).toEqual([beside]);
+    expect(await cursorNames(w.prisma, inside, beside)).toEqual([beside]);
   });
 });

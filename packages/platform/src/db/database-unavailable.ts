@@ -27,6 +27,11 @@ const UNAVAILABLE_DRIVER_CODES = new Set([
   '57P03',
 ]);
 /**
+ * Whole families of the same: PostgreSQL's connection exceptions (class 08), and better-sqlite3's
+ * file left locked by another process past the busy timeout (as the Prisma adapter maps it).
+ */
+const UNAVAILABLE_DRIVER_CODE = /^(08[0-9A-Z]{3}|SQLITE_BUSY.*)$/;
+/**
  * node-postgres's own messages when the pool gives no connection in time, or one dies under a query
  * (the server ended it: a restart, or a transaction left idle past idle_in_transaction_session_timeout).
  */
@@ -50,10 +55,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
       cause?: unknown;
     };
     if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
-    // better-sqlite3's own error from a statement run straight on the connection (runStatements):
-    // the file stayed locked by another process past the busy timeout, as the adapter maps it.
-    if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) return true;
-    if (typeof code === 'string' && (UNAVAILABLE_DRIVER_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+    if (typeof code === 'string' && (UNAVAILABLE_DRIVER_CODES.has(code) || UNAVAILABLE_DRIVER_CODE.test(code))) return true;
     if (typeof kind === 'string' && UNAVAILABLE_KINDS.has(kind)) return true;
     const adapterKind = meta?.driverAdapterError?.cause?.kind;
     if (typeof adapterKind === 'string' && UNAVAILABLE_KINDS.has(adapterKind)) return true;

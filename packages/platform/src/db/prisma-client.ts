@@ -1,9 +1,9 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
-import { runPostgresqlSteps } from './postgresql-steps.js';
+import { postgresqlDriver } from './postgresql-steps.js';
 import { SerializedSqliteAdapterFactory } from './prisma-sqlite.js';
-import { registerStatementRunner } from './statement-transaction.js';
+import { registerStatementDriver } from './statement-transaction.js';
 
 /**
  * Any other format records the call site (a new Error and its stack) on every query, for error
@@ -35,10 +35,14 @@ export function createSqlitePrismaClient<T>(Client: new (options: PrismaClientOp
     transactionOptions: { maxWait: 60_000, timeout: 30_000 },
     errorFormat: MINIMAL_ERRORS,
   });
-  const connectable = client as unknown as { $connect(): Promise<void> };
-  registerStatementRunner(client as object, async (steps) => {
-    if (!adapter.connected) await connectable.$connect();
-    return adapter.runSteps(steps);
+  // The connection is Prisma's: opened by its first query, or here when runStatements comes first.
+  const connected = async () => {
+    if (!adapter.connected) await (client as unknown as { $connect(): Promise<void> }).$connect();
+    return adapter.driver;
+  };
+  registerStatementDriver(client as object, {
+    runAlone: async (statement) => (await connected()).runAlone(statement),
+    transaction: async (work) => (await connected()).transaction(work),
   });
   return client;
 }
@@ -90,6 +94,6 @@ export function createPostgresqlPrismaClient<T>(
     onPoolError: (err) => options.logger.warn({ err }, 'an idle database connection failed; it is replaced on demand'),
   });
   const client = new Client({ adapter, transactionOptions: { maxWait: waitMs, timeout: 15_000 }, errorFormat: MINIMAL_ERRORS });
-  registerStatementRunner(client as object, (steps) => runPostgresqlSteps(pool, steps));
+  registerStatementDriver(client as object, postgresqlDriver(pool));
   return client;
 }

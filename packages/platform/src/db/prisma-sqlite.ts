@@ -1,7 +1,7 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Mutex } from '../mutex.js';
-import type { TransactionOutcome, TransactionStep } from './statement-transaction.js';
+import type { SqlStatement, StatementDriver } from './statement-transaction.js';
 
 type DriverAdapter = Awaited<ReturnType<PrismaBetterSqlite3['connect']>>;
 type Transaction = Awaited<ReturnType<DriverAdapter['startTransaction']>>;
@@ -41,7 +41,7 @@ export class SerializedSqliteAdapterFactory {
     const db = configureConnection(adapter);
     this.#db = db;
     const serialized = serialize(adapter, this.#lock);
-    // Once Prisma lets the connection go ($disconnect), runSteps waits for the next one.
+    // Once Prisma lets the connection go ($disconnect), the driver waits for the next one.
     return withOverrides(serialized, {
       dispose: () => {
         if (this.#db === db) this.#db = undefined;
@@ -55,14 +55,34 @@ export class SerializedSqliteAdapterFactory {
   }
 
   /**
-   * Runs the steps as one transaction straight on the connection, under the lock that every query
-   * and transaction of the client takes (see runStatements). One unguarded step runs on its own,
-   * committed by SQLite as it completes (a guarded one needs a transaction to undo more than one row).
+   * Statements straight on the connection (see runStatements), each run or transaction under the
+   * lock that every query and transaction of the client takes: nothing else runs inside it.
    */
-  runSteps(steps: TransactionStep[]): Promise<TransactionOutcome> {
-    const db = this.#db;
-    if (!db) return Promise.reject(new Error('The SQLite connection is not open yet'));
-    return this.#lock.run(async () => runSteps(db, steps));
+  readonly driver: StatementDriver = {
+    runAlone: (statement) => this.#lock.run(async () => runOn(this.#open(), statement)),
+    transaction: (work) =>
+      this.#lock.run(async () => {
+        const db = this.#open();
+        const prepare = db.prepare as unknown as (sql: string) => PreparedOnce;
+        prepare('BEGIN').run();
+        try {
+          const result = await work(async (statement) => runOn(db, statement));
+          prepare('COMMIT').run();
+          return result;
+        } catch (err) {
+          try {
+            if (db.inTransaction) prepare('ROLLBACK').run();
+          } catch {
+            // The work's own error says what went wrong; SQLite ends the transaction itself on one it cannot roll back.
+          }
+          throw err;
+        }
+      }),
+  };
+
+  #open(): BetterSqlite3.Database {
+    if (!this.#db) throw new Error('The SQLite connection is not open yet');
+    return this.#db;
   }
 }
 
@@ -76,34 +96,9 @@ function configureConnection(adapter: DriverAdapter): BetterSqlite3.Database {
   return db;
 }
 
-function runSteps(db: BetterSqlite3.Database, steps: TransactionStep[]): TransactionOutcome {
+function runOn(db: BetterSqlite3.Database, statement: SqlStatement): number {
   const prepare = db.prepare as unknown as (sql: string) => PreparedOnce;
-  const run = (step: TransactionStep) => prepare(step.statement.sql).bind(step.statement.values.map(sqliteValue)).run().changes;
-  if (steps.length === 1 && steps[0] && !steps[0].mustChangeOne) {
-    const changed = run(steps[0]);
-    return steps[0].mustChangeOne && changed !== 1 ? { kind: 'stopped', at: 0, changed } : { kind: 'committed', changed: [changed] };
-  }
-  prepare('BEGIN').run();
-  try {
-    const changed: number[] = [];
-    for (const [at, step] of steps.entries()) {
-      const count = run(step);
-      if (step.mustChangeOne && count !== 1) {
-        prepare('ROLLBACK').run();
-        return { kind: 'stopped', at, changed: count };
-      }
-      changed.push(count);
-    }
-    prepare('COMMIT').run();
-    return { kind: 'committed', changed };
-  } catch (err) {
-    try {
-      if (db.inTransaction) prepare('ROLLBACK').run();
-    } catch {
-      // The statement's own error says what went wrong; SQLite ends the transaction itself on one it cannot roll back.
-    }
-    throw err;
-  }
+  return prepare(statement.sql).bind(statement.values.map(sqliteValue)).run().changes;
 }
 
 /** A value as the adapter binds it: a Date as ISO 8601 text with its offset, a boolean as 0 or 1. */

@@ -21,8 +21,18 @@ export interface TransactionStep {
  */
 export type TransactionOutcome = { kind: 'committed'; changed: number[] } | { kind: 'stopped'; at: number; changed: number };
 
-/** Runs the steps of one transaction; chosen per database when its client is made. */
-export type StatementRunner = (steps: TransactionStep[]) => Promise<TransactionOutcome>;
+/** Runs one statement and says how many rows it changed. */
+export type RunStatement = (statement: SqlStatement) => Promise<number>;
+
+/**
+ * How a database's driver runs statements, straight, not through Prisma: one on its own (atomic by
+ * itself), or several in a transaction that commits when `work` resolves and rolls back when it
+ * throws. Made with the client (see prisma-client.ts).
+ */
+export interface StatementDriver {
+  runAlone: RunStatement;
+  transaction<T>(work: (run: RunStatement) => Promise<T>): Promise<T>;
+}
 
 /** Thrown inside a transaction to roll it back when a step did not change exactly one row. */
 class StepStopped extends Error {
@@ -34,16 +44,11 @@ class StepStopped extends Error {
   }
 }
 
-/** What runStatements needs of a client made some other way: an interactive transaction of raw statements. */
-interface TransactionalClient {
-  $transaction<R>(work: (tx: { $executeRaw(statement: never): Promise<number> }) => Promise<R>): Promise<R>;
-}
+const drivers = new WeakMap<object, StatementDriver>();
 
-const runners = new WeakMap<object, StatementRunner>();
-
-/** Registers the runner of a client (the SQLite one runs straight on its connection). */
-export function registerStatementRunner(client: object, runner: StatementRunner): void {
-  runners.set(client, runner);
+/** Registers the driver of a Prisma client, for runStatements. */
+export function registerStatementDriver(client: object, driver: StatementDriver): void {
+  drivers.set(client, driver);
 }
 
 /**
@@ -51,24 +56,19 @@ export function registerStatementRunner(client: object, runner: StatementRunner)
  * step marked `mustChangeOne` that does not change exactly one row: a conditional update and what
  * must be written only with it, as one unit. The statements run straight on the driver, not
  * through Prisma's transactions, which cost more than the statements themselves: on SQLite on the
- * connection under the client's lock, on PostgreSQL on a connection of the client's pool. A client
- * made otherwise runs them in an interactive transaction of its own.
+ * connection under the client's lock, on PostgreSQL on a connection of the client's pool. One
+ * unguarded statement runs on its own.
  */
 export async function runStatements(client: object, steps: TransactionStep[]): Promise<TransactionOutcome> {
-  const runner = runners.get(client);
-  if (runner) return runner(steps);
-  const prisma = client as TransactionalClient & { $executeRaw(statement: never): Promise<number> };
+  const driver = drivers.get(client);
+  if (!driver) throw new Error('runStatements takes a client made by openDatabase');
   const [only] = steps;
-  if (steps.length === 1 && only && !only.mustChangeOne) {
-    // One statement is atomic on its own: no transaction, one round trip.
-    const changed = await prisma.$executeRaw(only.statement as never);
-    return only.mustChangeOne && changed !== 1 ? { kind: 'stopped', at: 0, changed } : { kind: 'committed', changed: [changed] };
-  }
+  if (steps.length === 1 && only && !only.mustChangeOne) return { kind: 'committed', changed: [await driver.runAlone(only.statement)] };
   try {
-    return await prisma.$transaction(async (tx) => {
+    return await driver.transaction(async (run) => {
       const changed: number[] = [];
       for (const [at, step] of steps.entries()) {
-        const count = await tx.$executeRaw(step.statement as never);
+        const count = await run(step.statement);
         if (step.mustChangeOne && count !== 1) throw new StepStopped(at, count);
         changed.push(count);
       }

@@ -88,8 +88,9 @@ const RELEASE_LEASE = Prisma.sql`"lease_token" = NULL, "lease_work" = NULL, "lea
  * The writes of the create-order workflow are its hottest statements, so they are plain SQL (the
  * same on SQLite and PostgreSQL), each change of the state machine one conditional update and what
  * goes with it (the price snapshots, its events) in one transaction of runStatements, and never read
- * the order back: each takes the order as the caller holds it and returns it as it now is. The status history is the database's: a trigger
- * appends an entry for every order's first status and every change of it, in the same statement.
+ * the order back: each takes the order as the caller holds it and returns it as it now is. The
+ * status history is the database's: a trigger appends an entry for every order's first status and
+ * every change of it, in the same statement.
  */
 export class OrdersRepository {
   constructor(
@@ -175,8 +176,8 @@ export class OrdersRepository {
    * The order as PENDING with the requested items (no prices yet), its reservation marked REQUESTED
    * (it is written just before the reservation is sent, so a crash from here on leaves stock to
    * release), held by the creating workflow under `lease` for `leaseMs`, with its order.created
-   * event: in one transaction. An order of that id
-   * written already (another request's, under the same Idempotency-Key) is answered as it is.
+   * event: in one transaction. An order of that id written already (another request's, under the
+   * same Idempotency-Key) is answered as it is.
    * With a `condition`, it runs in the same transaction, and nothing is written unless it applies.
    */
   async create(order: NewOrder, lease: { token: string; ttlMs: number }, condition?: CreateCondition): Promise<CreateOutcome> {
@@ -237,14 +238,15 @@ export class OrdersRepository {
   async apply(order: Order, change: OrderChange, options: WriteOptions = {}): Promise<Order | null> {
     const at = new Date();
     const next = applied(order, change, at);
-    const condition = Prisma.sql`"id" = ${change.orderId} AND "status" = ${change.expect}${fenced(options.fence)}`;
-    const update = Prisma.sql`UPDATE "orders" SET ${assignments(change, at, options.releaseLease === true)} WHERE ${condition}`;
+    const update = Prisma.sql`UPDATE "orders" SET ${assignments(change, at, options.releaseLease === true)}
+      WHERE "id" = ${change.orderId} AND "status" = ${change.expect}${fenced(options.fence)}`;
     // The follow-ups (price snapshots, a history entry), the statements of other tables that go
-    // with the change and its events are written only if the update applied, in its transaction.
+    // with the change and its events are written only if the update applied: the transaction stops
+    // there otherwise.
     const events = changeEvents(order, change, next).map((event) => insertOrderEvent(event));
     const steps: TransactionStep[] = [
       { statement: update, mustChangeOne: true },
-      ...[...followUps(change, condition, at), ...(options.alongside ?? []), ...events].map((statement) => ({ statement })),
+      ...[...followUps(change, at), ...(options.alongside ?? []), ...events].map((statement) => ({ statement })),
     ];
     const outcome = await runStatements(this.prisma, steps);
     return outcome.kind === 'committed' ? next : null;
@@ -281,11 +283,8 @@ function assignments(change: OrderChange, at: Date, releaseLease: boolean): Pris
 }
 
 /** Statements that go with the update: the items' price snapshots, a history entry that is not a status change. */
-function followUps(change: OrderChange, condition: Prisma.Sql, at: Date): Prisma.Sql[] {
+function followUps(change: OrderChange, at: Date): Prisma.Sql[] {
   const sql: Prisma.Sql[] = [];
-  // After the update, the order matches the condition again only if the update was applied (its
-  // status may have moved: the condition is checked against the status the change leaves).
-  const after = change.status ? Prisma.sql`"id" = ${change.orderId} AND "status" = ${change.status.to}` : condition;
   if (change.pricing) {
     const names = change.pricing.items.map((item) => Prisma.sql`WHEN ${item.productId} THEN CAST(${item.name} AS TEXT)`);
     const prices = change.pricing.items.map((item) => Prisma.sql`WHEN ${item.productId} THEN CAST(${item.unitPriceCents} AS INTEGER)`);
@@ -293,13 +292,12 @@ function followUps(change: OrderChange, condition: Prisma.Sql, at: Date): Prisma
       UPDATE "order_items" SET
         "name" = CASE "product_id" ${Prisma.join(names, ' ')} ELSE "name" END,
         "unit_price_cents" = CASE "product_id" ${Prisma.join(prices, ' ')} ELSE "unit_price_cents" END
-      WHERE "order_id" = ${change.orderId} AND EXISTS (SELECT 1 FROM "orders" WHERE ${after} AND "updated_at" = ${at})`);
+      WHERE "order_id" = ${change.orderId}`);
   }
   if (change.note) {
     sql.push(Prisma.sql`
       INSERT INTO "order_status_history" ("order_id", "from_status", "to_status", "at", "by", "reason")
-      SELECT "id", "status", "status", ${at}, ${change.note.by}, ${change.note.reason} FROM "orders"
-      WHERE ${after} AND "updated_at" = ${at}`);
+      SELECT "id", "status", "status", ${at}, ${change.note.by}, ${change.note.reason} FROM "orders" WHERE "id" = ${change.orderId}`);
   }
   return sql;
 }
